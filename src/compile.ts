@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { analyse, type DepsSpec, type Override } from "./di/analyse.js";
+import type { Dependency } from "./di/dependency.js";
+import { ConfigurationError } from "./errors.js";
+import type { Exchange } from "./exchange.js";
+import type { RouteRecord } from "./internal/record.js";
+import type { CompiledRoute } from "./internal/runtime.js";
+import { compose, type Middleware } from "./middleware/compose.js";
+import { routeTerminal } from "./pipeline.js";
+import { toResponse } from "./response/send.js";
+import { compileSerializer } from "./response/serializer.js";
+import { type Matcher, RadixMatcher } from "./routing/matcher.js";
+import { parsePath } from "./routing/path.js";
+
+/** Something mounted under a prefix: another App, or a plain node request listener. */
+export interface MountEntry {
+  readonly mount: string;
+  readonly target: MountTarget;
+}
+
+export interface MountTarget {
+  /** Handles a request whose path, below the mount prefix, is `path`. */
+  dispatch(req: IncomingMessage, res: ServerResponse, path: string, search: string): void;
+  /** Lifespan of a mounted App, run with the parent's. */
+  startup?(): Promise<void>;
+  shutdown?(): Promise<void>;
+}
+
+export type Entry = CompiledRoute | MountEntry;
+
+/** The app's routes compiled and in a matcher; rebuilt whenever routes change. */
+export interface RouteTable {
+  readonly matcher: Matcher<Entry>;
+  readonly routes: readonly CompiledRoute[];
+}
+
+/** What compiling a route needs from its app. */
+export interface CompileEnv {
+  readonly deps: DepsSpec | undefined;
+  readonly middleware: readonly Middleware<any>[];
+  readonly overrides: ReadonlyMap<Dependency, Override>;
+  readonly debug: boolean;
+  readonly mounts: readonly MountEntry[];
+}
+
+const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/**
+ * Compiles every route (dependency plan, serializer, middleware chain) and fills the matcher.
+ * GET routes also answer HEAD, unless the path has its own HEAD route.
+ */
+export function compileTable(records: readonly RouteRecord[], env: CompileEnv): RouteTable {
+  const matcher = new RadixMatcher<Entry>();
+  const routes: CompiledRoute[] = [];
+  const explicitHead = new Set(
+    records.filter((r) => r.methods.includes("HEAD")).map((r) => r.path),
+  );
+  for (const record of records) {
+    const route = compileRoute(record, env);
+    routes.push(route);
+    for (const method of record.methods) matcher.add(method, record.template, route);
+    if (
+      record.methods.includes("GET") &&
+      !record.methods.includes("HEAD") &&
+      !explicitHead.has(record.path)
+    ) {
+      matcher.add("HEAD", record.template, route);
+    }
+  }
+  for (const mount of env.mounts) {
+    for (const path of [mount.mount, `${mount.mount}/{path:path}`]) {
+      const template = parsePath(path);
+      for (const method of ALL_METHODS) matcher.add(method, template, mount);
+    }
+  }
+  return { matcher, routes };
+}
+
+/** Compiles one route for the app's current deps, middleware, overrides and mode. */
+export function compileRoute(record: RouteRecord, env: CompileEnv): CompiledRoute {
+  const label = `${record.methods.join("|")} ${record.path}`;
+  const options = record.options;
+  const plan = analyse(
+    [...(env.deps ? [env.deps] : []), ...record.deps],
+    env.overrides,
+    `Route ${label}`,
+  );
+  const groups = [...record.groups, ...plan.steps.flatMap((s) => s.groups)];
+  const bodyKinds = new Set(
+    groups.filter((g) => g.source === "body").map((g) => (g.key === "body" ? "json" : "form")),
+  );
+  if (bodyKinds.size > 1) {
+    throw new ConfigurationError(
+      `Route ${label}: its dependencies read both a JSON \`body\` and a \`form\`; a request has one body.`,
+    );
+  }
+  const declared = new Set(
+    record.groups.find((g) => g.key === "params")?.fields?.map((f) => f.name) ?? [],
+  );
+  const keys = [...record.template.keys];
+  const middleware = [...env.middleware, ...record.middleware];
+  return {
+    record,
+    label,
+    status: options.status ?? 200,
+    emptyStatus: options.status ?? 204,
+    bodyLimit: options.bodyLimit,
+    bodyKind: [...bodyKinds][0] as "json" | "form" | undefined,
+    groups: record.groups,
+    plan,
+    extraParams: declared.size > 0 ? keys.filter(([name]) => !declared.has(name)) : [],
+    renamedParams: keys.filter(([name, key]) => name !== key),
+    handler: record.handler,
+    serialize: compileSerializer(options.response, label, env.debug),
+    chain:
+      middleware.length > 0
+        ? compose<Exchange>(middleware, (x) => x.ctx, toResponse, routeTerminal)
+        : undefined,
+  };
+}

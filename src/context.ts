@@ -1,0 +1,56 @@
+import type { BackgroundTasks } from "./background.js";
+import type { Exchange } from "./exchange.js";
+import type { VialRequest } from "./request/request.js";
+import type { ResponseState } from "./response/state.js";
+
+const NOTHING: Readonly<Record<string, never>> = Object.freeze(Object.create(null));
+
+/**
+ * The one object a handler (and a middleware, and a dependency) receives. Declared inputs are
+ * set on it once validated; dependencies are set under their keys. Typed per route by
+ * `RouteContext`; this class is what exists at run time.
+ */
+export class Context {
+  params: unknown;
+  query: unknown = NOTHING;
+  headers: unknown = NOTHING;
+  cookies: unknown = NOTHING;
+  body: unknown = undefined;
+  form: unknown = NOTHING;
+  files: unknown = NOTHING;
+  readonly #x: Exchange;
+
+  constructor(x: Exchange) {
+    this.#x = x;
+    this.params = x.params;
+  }
+
+  /** The request: method, url, path, raw headers, query and cookies, the node request. */
+  get request(): VialRequest {
+    return this.#x.request;
+  }
+
+  /** Status, headers and cookies applied to whatever the handler returns. */
+  get response(): ResponseState {
+    return this.#x.response;
+  }
+
+  /** Tasks to run after the response is sent. */
+  get background(): BackgroundTasks {
+    return this.#x.background;
+  }
+
+  get app(): unknown {
+    return this.#x.app.app;
+  }
+
+  /** Per-request scratch space, shared by middleware, dependencies and the handler. */
+  get state(): Record<string, unknown> {
+    return this.#x.state;
+  }
+
+  /** `X-Request-ID` when the client sent one, else a generated id; used in logs. */
+  get requestId(): string {
+    return this.#x.requestId;
+  }
+}

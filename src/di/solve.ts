@@ -1,0 +1,180 @@
+import type { BackgroundTasks } from "../background.js";
+import type { Exchange, OpenGenerator } from "../exchange.js";
+import { extract, type InputGroup } from "../request/inputs.js";
+import type { VialRequest } from "../request/request.js";
+import type { ResponseState } from "../response/state.js";
+import type { ValidationErrorItem } from "../validation/errors.js";
+import type { Outcome } from "../validation/validator.js";
+import type { Plan } from "./analyse.js";
+
+/**
+ * What a dependency function receives: its declared inputs and sub-dependencies by key, and the
+ * request-level context (request, response, background, app, state).
+ */
+export class DependencyArgs {
+  readonly #x: Exchange;
+  [key: string]: unknown;
+
+  constructor(x: Exchange) {
+    this.#x = x;
+  }
+
+  get request(): VialRequest {
+    return this.#x.request;
+  }
+
+  get response(): ResponseState {
+    return this.#x.response;
+  }
+
+  get background(): BackgroundTasks {
+    return this.#x.background;
+  }
+
+  get app(): unknown {
+    return this.#x.app.app;
+  }
+
+  get state(): Record<string, unknown> {
+    return this.#x.state;
+  }
+
+  get requestId(): string {
+    return this.#x.requestId;
+  }
+}
+
+/**
+ * Validates input groups against the request and sets each valid group's value on `target` under
+ * its key (`query`, `body`, ...); errors are appended to `errors`. Synchronous unless a schema is
+ * async, so routes without async checks never wait on a promise here.
+ */
+export function solveGroups(
+  x: Exchange,
+  groups: readonly InputGroup[],
+  target: Record<string, unknown>,
+  errors: ValidationErrorItem[],
+): void | Promise<void> {
+  let pending: Promise<void>[] | undefined;
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i]!;
+    if (group.key === "body" && x.bodyError) {
+      errors.push(x.bodyError);
+      continue;
+    }
+    const outcome = group.validate(extract(group, x));
+    if (outcome instanceof Promise) {
+      pending ??= [];
+      pending.push(outcome.then((o) => settle(group, o, target, errors)));
+    } else {
+      settle(group, outcome, target, errors);
+    }
+  }
+  if (pending) return Promise.all(pending).then(() => undefined);
+}
+
+function settle(
+  group: InputGroup,
+  outcome: Outcome,
+  target: Record<string, unknown>,
+  errors: ValidationErrorItem[],
+): void {
+  if (outcome.success) target[group.key] = outcome.data;
+  else for (const error of outcome.errors) errors.push(error);
+}
+
+/**
+ * Solves a route's dependencies in plan order. Each runs as soon as its own inputs are valid
+ * and its sub-dependencies have values, so its `HTTPException` can win over a 422 elsewhere, as
+ * in FastAPI. Values land in `x.values`; generator dependencies join `x.exitStack`.
+ */
+export async function solveDependencies(
+  x: Exchange,
+  plan: Plan,
+  errors: ValidationErrorItem[],
+): Promise<void> {
+  const steps = plan.steps;
+  const values: unknown[] = new Array(steps.length);
+  const failed: boolean[] = new Array(steps.length).fill(false);
+  x.values = values;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (step.subs.some(([, index]) => failed[index])) {
+      failed[i] = true;
+      continue;
+    }
+    if (step.dep.scope === "app") {
+      values[i] = await x.app.appValue(step.dep);
+      continue;
+    }
+    const args = new DependencyArgs(x);
+    const before = errors.length;
+    await solveGroups(x, step.groups, args, errors);
+    if (errors.length > before) {
+      failed[i] = true;
+      continue;
+    }
+    for (const [key, index] of step.subs) args[key] = values[index];
+    values[i] = await enter(x, step.dep.fn(args));
+  }
+}
+
+/** The value a dependency function's result stands for; generators are opened and remembered. */
+export async function enter(
+  x: { exitStack: OpenGenerator[] | undefined },
+  result: unknown,
+): Promise<unknown> {
+  if (isGenerator(result)) {
+    const first = await result.next();
+    x.exitStack ??= [];
+    x.exitStack.push(result);
+    return first.value;
+  }
+  return result;
+}
+
+function isGenerator(value: unknown): value is OpenGenerator {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as OpenGenerator).next === "function" &&
+    typeof (value as OpenGenerator).throw === "function" &&
+    (Symbol.iterator in value || Symbol.asyncIterator in value)
+  );
+}
+
+/**
+ * The request failed: throws `error` into each open generator at its `yield`, newest first, as
+ * FastAPI does, so a dependency can catch it and raise something else (which then becomes the
+ * response). Returns the error to answer with.
+ */
+export async function throwIntoGenerators(x: Exchange, error: unknown): Promise<unknown> {
+  const stack = x.exitStack;
+  if (!stack) return error;
+  x.exitStack = undefined;
+  let current = error;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    try {
+      const step = await stack[i]!.throw(current);
+      if (!step.done) await stack[i]!.return(undefined);
+    } catch (raised) {
+      current = raised;
+    }
+  }
+  return current;
+}
+
+/** After the response: resumes each open generator past its `yield` (its tear-down), newest first. */
+export async function closeGenerators(
+  stack: OpenGenerator[],
+  onError: (error: unknown) => void,
+): Promise<void> {
+  for (let i = stack.length - 1; i >= 0; i--) {
+    try {
+      const step = await stack[i]!.next();
+      if (!step.done) await stack[i]!.return(undefined);
+    } catch (error) {
+      onError(error);
+    }
+  }
+}

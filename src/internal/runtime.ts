@@ -1,0 +1,49 @@
+import type { Plan } from "../di/analyse.js";
+import type { Dependency } from "../di/dependency.js";
+import type { Exchange } from "../exchange.js";
+import type { Logger } from "../logger.js";
+import type { InputGroup } from "../request/inputs.js";
+import type { VialResponse } from "../response/responses.js";
+import type { Serialize } from "../response/serializer.js";
+import type { RouteRecord } from "./record.js";
+
+/** A route compiled when the app starts: everything a request needs, nothing left to decide. */
+export interface CompiledRoute {
+  readonly record: RouteRecord;
+  /** `GET /users/{id}`, for messages and logs. */
+  readonly label: string;
+  readonly status: number;
+  /** The status of an empty response (`undefined` returned): `status` if set, else 204. */
+  readonly emptyStatus: number;
+  readonly bodyLimit: number | undefined;
+  /** Which body to read before solving: JSON, a form, or none. */
+  readonly bodyKind: "json" | "form" | undefined;
+  /** The route's own inputs. */
+  readonly groups: readonly InputGroup[];
+  readonly plan: Plan;
+  /** Path parameters the `params` schema does not declare, passed on as strings: name -> key. */
+  readonly extraParams: readonly (readonly [name: string, key: string])[];
+  /** Path parameters whose name differs from the matcher's key (the catch-all). */
+  readonly renamedParams: readonly (readonly [name: string, key: string])[];
+  readonly handler: (ctx: any) => unknown;
+  readonly serialize: Serialize;
+  /** The route's middleware chain around the handler; `undefined` when there is none. */
+  readonly chain: ((x: Exchange) => Promise<VialResponse>) | undefined;
+}
+
+/** What the request path needs from the app that owns it. */
+export interface AppRuntime {
+  /** The App instance, as `ctx.app`. */
+  readonly app: unknown;
+  readonly logger: Logger;
+  readonly debug: boolean;
+  readonly bodyLimit: number;
+  /** The value of an app-scoped dependency, made on first use. */
+  appValue(dep: Dependency): Promise<unknown>;
+  /** Answers an error with the registered exception handlers; rethrows what none handles. */
+  handleError(x: Exchange, error: unknown): Promise<VialResponse>;
+  /** Answers an error nothing handled: logged with the request id, then 500. */
+  handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse>;
+  /** Keeps after-response work in view, so shutdown can wait for it. */
+  track(work: Promise<void>): void;
+}

@@ -1,0 +1,208 @@
+import { Context } from "./context.js";
+import {
+  closeGenerators,
+  solveDependencies,
+  solveGroups,
+  throwIntoGenerators,
+} from "./di/solve.js";
+import { ClientDisconnected, RequestValidationError, withoutStack } from "./errors.js";
+import type { Exchange } from "./exchange.js";
+import type { CompiledRoute } from "./internal/runtime.js";
+import { isJsonMediaType, mediaTypeOf, parseJson, readBody } from "./request/body.js";
+import { parseForm } from "./request/form.js";
+import type { VialResponse } from "./response/responses.js";
+import { send, toResponse, write } from "./response/send.js";
+import type { ValidationErrorItem } from "./validation/errors.js";
+
+/** Resolves once the after-response work of a request is done; the test client waits on it. */
+export const AFTER_WORK = Symbol("vial.afterWork");
+
+/**
+ * Handles a request that matched `x.route`: read the body if the route takes one, solve
+ * dependencies, validate inputs, call the handler, send its result. Errors become responses
+ * through the app's exception handlers. Never throws and never rejects.
+ */
+export function handleRoute(x: Exchange): void {
+  const route = x.route!;
+  x.ctx = new Context(x);
+  if (route.chain) {
+    route
+      .chain(x)
+      .then((response) => write(x, response))
+      .then(
+        () => finish(x),
+        (error) => fail(x, error),
+      );
+    return;
+  }
+  let result: unknown;
+  try {
+    result = run(x, route);
+  } catch (error) {
+    fail(x, error);
+    return;
+  }
+  if (isPromise(result)) result.then((value) => respond(x, value)).catch((error) => fail(x, error));
+  else respond(x, result);
+}
+
+/** The innermost step of a middleware chain: the route itself, with its known errors answered. */
+export async function routeTerminal(x: Exchange): Promise<VialResponse> {
+  try {
+    return toResponse(x, await run(x, x.route!));
+  } catch (error) {
+    if (error instanceof ClientDisconnected) throw error;
+    const answered = await throwIntoGenerators(x, error);
+    x.backgroundTasks?.drop(x.app.logger, x.requestId, "the handler failed");
+    return x.app.handleError(x, answered);
+  }
+}
+
+function run(x: Exchange, route: CompiledRoute): unknown {
+  if (route.bodyKind) return readRequestBody(x, route).then(() => solveAndCall(x, route));
+  return solveAndCall(x, route);
+}
+
+function solveAndCall(x: Exchange, route: CompiledRoute): unknown {
+  if (route.plan.steps.length > 0) {
+    const errors: ValidationErrorItem[] = [];
+    return solveDependencies(x, route.plan, errors).then(() => validateAndCall(x, route, errors));
+  }
+  return validateAndCall(x, route, undefined);
+}
+
+function validateAndCall(
+  x: Exchange,
+  route: CompiledRoute,
+  prior: ValidationErrorItem[] | undefined,
+): unknown {
+  const ctx = x.ctx as unknown as Record<string, unknown>;
+  const errors = prior ?? [];
+  const pending = solveGroups(x, route.groups, ctx, errors);
+  if (pending) return pending.then(() => call(x, route, errors));
+  return call(x, route, errors);
+}
+
+function call(x: Exchange, route: CompiledRoute, errors: ValidationErrorItem[]): unknown {
+  if (errors.length > 0) {
+    throw withoutStack(() => new RequestValidationError(errors, x.json ?? x.formFields));
+  }
+  const ctx = x.ctx as unknown as Record<string, unknown>;
+  if (route.extraParams.length > 0) {
+    const params = ctx.params as Record<string, unknown>;
+    for (const [name, key] of route.extraParams) params[name] ??= x.params[key];
+  } else if (route.renamedParams.length > 0 && ctx.params === x.params) {
+    const params: Record<string, unknown> = { ...x.params };
+    for (const [name, key] of route.renamedParams) {
+      params[name] = params[key];
+      delete params[key];
+    }
+    ctx.params = params;
+  }
+  if (x.values) {
+    for (const [key, index] of route.plan.provides) ctx[key] = x.values[index];
+  }
+  return route.handler(ctx);
+}
+
+async function readRequestBody(x: Exchange, route: CompiledRoute): Promise<void> {
+  const limit = x.bodyLimit;
+  const media = mediaTypeOf(x.req.headers["content-type"]);
+  if (route.bodyKind === "form") {
+    x.formFields = (await parseForm(x.req, media, { bodyLimit: limit }))?.fields;
+    return;
+  }
+  const bytes = await readBody(x.req, limit);
+  x.rawBody = bytes;
+  if (bytes.length === 0) return;
+  const text = bytes.toString("utf8");
+  // Without a Content-Type the body is read as JSON, as FastAPI does; with another one it is refused.
+  if (media === "" || isJsonMediaType(media)) {
+    x.json = parseJson(text);
+    return;
+  }
+  x.json = text;
+  x.bodyError = {
+    type: "model_attributes_type",
+    loc: ["body"],
+    msg: `Input should be a valid dictionary or object to extract fields from: expected a JSON body (Content-Type: application/json), got '${media}'`,
+    input: text,
+  };
+}
+
+function respond(x: Exchange, value: unknown): void {
+  let sent: void | Promise<void>;
+  try {
+    sent = send(x, value);
+  } catch (error) {
+    fail(x, error);
+    return;
+  }
+  if (sent)
+    sent.then(
+      () => finish(x),
+      (error) => failAfterHeaders(x, error),
+    );
+  else finish(x);
+}
+
+/** Answers a failed request; the handler's background tasks are dropped and named in a warning. */
+async function fail(x: Exchange, error: unknown): Promise<void> {
+  if (x.res.headersSent) return failAfterHeaders(x, error);
+  if (error instanceof ClientDisconnected) {
+    await throwIntoGenerators(x, error);
+    x.res.destroy();
+    return;
+  }
+  const answered = await throwIntoGenerators(x, error);
+  x.backgroundTasks?.drop(x.app.logger, x.requestId, "the handler failed");
+  let response: VialResponse;
+  try {
+    response = await x.app.handleError(x, answered);
+  } catch (unhandled) {
+    response = await x.app.handleUnhandled(x, unhandled);
+  }
+  try {
+    await write(x, response);
+  } catch (writeError) {
+    return failAfterHeaders(x, writeError);
+  }
+  finish(x);
+}
+
+/** Headers are out, so no error response is possible: log, and cut the connection. */
+function failAfterHeaders(x: Exchange, error: unknown): void {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== "ERR_STREAM_PREMATURE_CLOSE" && !(error instanceof ClientDisconnected)) {
+    x.app.logger.error(
+      { err: error, requestId: x.requestId, route: x.route?.label },
+      "Response failed after its headers were sent",
+    );
+  }
+  x.res.destroy();
+  finish(x);
+}
+
+/** Starts the after-response work: background tasks, then dependency tear-downs. */
+export function finish(x: Exchange): void {
+  if (!x.hasAfterWork) return;
+  const work = afterResponse(x);
+  (x.req as unknown as Record<symbol, Promise<void>>)[AFTER_WORK] = work;
+  x.app.track(work);
+}
+
+async function afterResponse(x: Exchange): Promise<void> {
+  const logger = x.app.logger;
+  if (x.backgroundTasks?.size) await x.backgroundTasks.run(logger, x.requestId);
+  const stack = x.exitStack;
+  if (stack) {
+    x.exitStack = undefined;
+    await closeGenerators(stack, (error) =>
+      logger.error({ err: error, requestId: x.requestId }, "A dependency's tear-down failed"),
+    );
+  }
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as Promise<unknown> | undefined)?.then === "function";
+}

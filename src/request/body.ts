@@ -1,0 +1,116 @@
+import type { IncomingMessage } from "node:http";
+import sjson from "secure-json-parse";
+import { ClientDisconnected, HTTPException, RequestValidationError } from "../errors.js";
+import { depthExceededAt, locateJsonError } from "./json-error.js";
+
+/** Deepest nesting accepted in a JSON body; deeper documents get 422 `json_invalid`. */
+export const MAX_JSON_DEPTH = 512;
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Reads the whole request body, refusing with 413 as soon as it is known to exceed `limit`: from
+ * `Content-Length` before reading anything, or while reading a chunked body. The connection is
+ * then closed instead of draining the rest.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > limit) {
+    return Promise.reject(tooLarge(limit));
+  }
+  if (
+    declared === "0" ||
+    (declared === undefined && req.headers["transfer-encoding"] === undefined)
+  ) {
+    return Promise.resolve(EMPTY);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = () => {
+      cleanup();
+      reject(new ClientDisconnected());
+    };
+    const onClose = () => {
+      if (req.complete) return;
+      cleanup();
+      reject(new ClientDisconnected());
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
+}
+
+function tooLarge(limit: number): HTTPException {
+  return new HTTPException(413, `Request body is larger than the limit of ${limit} bytes`, {
+    connection: "close",
+  });
+}
+
+/** The media type of a `Content-Type` header, lowercased, without parameters. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  if (contentType === undefined) return "";
+  const semicolon = contentType.indexOf(";");
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+}
+
+/** `application/json` and the `application/*+json` family (`application/merge-patch+json`, ...). */
+export function isJsonMediaType(mediaType: string): boolean {
+  return (
+    mediaType === "application/json" ||
+    (mediaType.startsWith("application/") && mediaType.endsWith("+json"))
+  );
+}
+
+/**
+ * Parses a JSON body. `__proto__` and `constructor.prototype` keys are dropped, so no body can
+ * reach a prototype; broken JSON is a 422 `json_invalid` at the offset where it breaks, as
+ * FastAPI reports it; nesting deeper than {@link MAX_JSON_DEPTH} is refused the same way before
+ * anything recursive (validation, serialization) can overflow the stack on it.
+ */
+export function parseJson(text: string): unknown {
+  if (text.length > MAX_JSON_DEPTH) {
+    const at = depthExceededAt(text, MAX_JSON_DEPTH);
+    if (at !== -1) throw jsonInvalid(at, `Nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  try {
+    return sjson.parse(text, undefined, { protoAction: "remove", constructorAction: "remove" });
+  } catch {
+    const { offset, error } = locateJsonError(text);
+    throw jsonInvalid(offset, error);
+  }
+}
+
+function jsonInvalid(offset: number, error: string): RequestValidationError {
+  return new RequestValidationError([
+    {
+      type: "json_invalid",
+      loc: ["body", offset],
+      msg: "JSON decode error",
+      input: {},
+      ctx: { error },
+    },
+  ]);
+}

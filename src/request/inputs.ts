@@ -1,0 +1,190 @@
+import { ConfigurationError } from "../errors.js";
+import type { InputSource } from "../validation/errors.js";
+import {
+  groupJSONSchema,
+  type InputSchema,
+  isSchema,
+  type JSONSchema,
+  toJSONSchema,
+} from "../validation/schema.js";
+import { compileValidator, type Validate } from "../validation/validator.js";
+import { type Coercer, compileCoercer, jsonTypes } from "./coerce.js";
+import type { RawValues } from "./query.js";
+
+export const INPUT_KEYS = [
+  "params",
+  "query",
+  "headers",
+  "cookies",
+  "body",
+  "form",
+  "files",
+] as const;
+export type InputKey = (typeof INPUT_KEYS)[number];
+
+/** The inputs a route or dependency declares, by where they come from. */
+export type InputSpec = { [K in InputKey]?: InputSchema };
+
+const SOURCES: Record<InputKey, InputSource> = {
+  params: "path",
+  query: "query",
+  headers: "header",
+  cookies: "cookie",
+  body: "body",
+  form: "body",
+  files: "body",
+};
+
+/** One declared field of a string-valued source, with its name on the wire and its coercer. */
+export interface Field {
+  name: string;
+  wire: string;
+  coerce: Coercer;
+  array: boolean;
+}
+
+/** An input group compiled at registration: what to read, how to convert it, how to check it. */
+export interface InputGroup {
+  readonly key: InputKey;
+  readonly source: InputSource;
+  readonly schema: InputSchema;
+  /** The group as a JSON object schema (input side), for coercion and documentation. */
+  readonly jsonSchema: JSONSchema;
+  /** The declared fields; `undefined` for a JSON body, validated whole. */
+  readonly fields: Field[] | undefined;
+  /** Undeclared keys are passed to the schema too (strict objects, schemas without JSON Schema). */
+  readonly passUndeclared: boolean;
+  readonly validate: Validate;
+}
+
+/** Where the raw values of a request come from; implemented by the exchange. */
+export interface RawSources {
+  readonly params: Record<string, string | undefined>;
+  readonly req: {
+    headers: Record<string, string | string[] | undefined>;
+    headersDistinct: Record<string, string[] | undefined>;
+  };
+  rawQuery(): RawValues;
+  rawCookies(): Record<string, string | undefined>;
+  json: unknown;
+  formFields: RawValues | undefined;
+}
+
+/**
+ * Compiles every input group of a route or dependency. `where` names the owner in errors;
+ * `pathNames` maps a path parameter's name to its key in the matcher's result.
+ */
+export function compileInputs(
+  spec: InputSpec,
+  where: string,
+  pathNames: ReadonlyMap<string, string> = new Map(),
+): InputGroup[] {
+  const groups: InputGroup[] = [];
+  for (const key of INPUT_KEYS) {
+    const schema = spec[key];
+    if (schema === undefined) continue;
+    if (key === "files") continue; // read by the uploads layer
+    groups.push(compileGroup(key, schema, where, pathNames));
+  }
+  return groups;
+}
+
+function compileGroup(
+  key: InputKey,
+  schema: InputSchema,
+  where: string,
+  pathNames: ReadonlyMap<string, string>,
+): InputGroup {
+  const source = SOURCES[key];
+  const jsonSchema = groupJSONSchema(schema, "input");
+  const isJsonBody = key === "body";
+  const properties = jsonSchema.properties as Record<string, JSONSchema> | undefined;
+  const wireName = wireNamer(key, pathNames);
+  let fields: Field[] | undefined;
+  if (!isJsonBody) {
+    if (
+      !properties &&
+      isSchema(schema) &&
+      Object.keys(jsonSchema).length > 0 &&
+      jsonSchema.type !== "object"
+    ) {
+      throw new ConfigurationError(
+        `${where}: \`${key}\` must be an object schema or a record of field schemas.`,
+      );
+    }
+    fields = Object.entries(properties ?? {}).map(([name, fieldSchema]) => ({
+      name,
+      wire: wireName(name),
+      coerce: compileCoercer(
+        isSchema(schema) ? fieldSchema : toJSONSchema((schema as Record<string, never>)[name]!),
+      ),
+      array: jsonTypes(fieldSchema).includes("array"),
+    }));
+    if (key === "params") {
+      for (const field of fields) {
+        if (!pathNames.has(field.name)) {
+          throw new ConfigurationError(
+            `${where} declares path parameter '${field.name}' in \`params\`, but the path has no {${field.name}}. ` +
+              `Add it to the path or remove it from \`params\`.`,
+          );
+        }
+      }
+    }
+  }
+  const passUndeclared = !isJsonBody && (!properties || jsonSchema.additionalProperties === false);
+  const validate = compileValidator(schema, {
+    source,
+    jsonSchema,
+    fromStrings: !isJsonBody,
+    wireName:
+      key === "headers" || key === "params"
+        ? (name) => (key === "headers" ? wireName(name) : name)
+        : undefined,
+  });
+  return { key, source, schema, jsonSchema, fields, passUndeclared, validate };
+}
+
+function wireNamer(
+  key: InputKey,
+  pathNames: ReadonlyMap<string, string>,
+): (name: string) => string {
+  if (key === "headers") return (name) => name.toLowerCase().replaceAll("_", "-");
+  if (key === "params") return (name) => pathNames.get(name) ?? name;
+  return (name) => name;
+}
+
+/** Reads, converts and collects the raw values of one group for its validator. */
+export function extract(group: InputGroup, sources: RawSources): unknown {
+  const fields = group.fields;
+  if (fields === undefined) return sources.json;
+  const bag = rawBag(group.source, sources);
+  const out: Record<string, unknown> = {};
+  if (group.passUndeclared) {
+    for (const key in bag) if (!fields.some((f) => f.wire === key)) out[key] = bag[key];
+  }
+  const distinct = group.source === "header" ? sources.req.headersDistinct : undefined;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const value = field.coerce(field.array && distinct ? distinct[field.wire] : bag[field.wire]);
+    if (value !== undefined) out[field.name] = value;
+  }
+  return out;
+}
+
+function rawBag(
+  source: InputSource,
+  sources: RawSources,
+): Record<string, string | string[] | undefined> {
+  switch (source) {
+    case "path":
+      return sources.params;
+    case "query":
+      return sources.rawQuery();
+    case "header":
+      return sources.req.headers;
+    case "cookie":
+      return sources.rawCookies();
+    default:
+      return sources.formFields ?? {};
+  }
+}

@@ -1,0 +1,106 @@
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
+import { parse as parseCookies } from "cookie";
+import { readBody } from "./body.js";
+import { parseQuery, type RawValues } from "./query.js";
+
+/** What the request view needs from the exchange that owns it. */
+export interface RequestSource {
+  readonly req: IncomingMessage;
+  readonly path: string;
+  readonly search: string;
+  readonly bodyLimit: number;
+  rawBody: Buffer | undefined;
+  rawQuery(): RawValues;
+  rawCookies(): Record<string, string | undefined>;
+}
+
+/**
+ * The request as handlers see it (`ctx.request`): the raw inputs, undeclared and unvalidated, for
+ * when a schema is not the right tool.
+ *
+ * @example
+ * app.get("/echo", async ({ request }) => ({ ua: request.headers["user-agent"], body: await request.text() }));
+ */
+export class VialRequest {
+  readonly #source: RequestSource;
+  #url: URL | undefined;
+
+  constructor(source: RequestSource) {
+    this.#source = source;
+  }
+
+  /** The node request, for what Vial does not wrap. */
+  get raw(): IncomingMessage {
+    return this.#source.req;
+  }
+
+  get method(): string {
+    return this.#source.req.method ?? "GET";
+  }
+
+  /** The path, percent-encoded as received, without the query string. */
+  get path(): string {
+    return this.#source.path;
+  }
+
+  /** The query string without `?`, as received. */
+  get queryString(): string {
+    return this.#source.search;
+  }
+
+  /** The full URL, built from the `Host` header. */
+  get url(): URL {
+    this.#url ??= new URL(this.#source.req.url ?? "/", `${this.protocol}://${this.host}`);
+    return this.#url;
+  }
+
+  get host(): string {
+    return this.#source.req.headers.host ?? "localhost";
+  }
+
+  get protocol(): "http" | "https" {
+    return (this.#source.req.socket as TLSSocket | undefined)?.encrypted ? "https" : "http";
+  }
+
+  /** The peer's address. */
+  get ip(): string | undefined {
+    return this.#source.req.socket?.remoteAddress;
+  }
+
+  /** Header values by lowercase name, as node gives them. */
+  get headers(): IncomingHttpHeaders {
+    return this.#source.req.headers;
+  }
+
+  /** Query values by name; a name sent several times gives an array. */
+  get query(): RawValues {
+    return this.#source.rawQuery();
+  }
+
+  get cookies(): Record<string, string | undefined> {
+    return this.#source.rawCookies();
+  }
+
+  /** The body's bytes (read once, within the app's `bodyLimit`). */
+  async body(): Promise<Buffer> {
+    const source = this.#source;
+    source.rawBody ??= await readBody(source.req, source.bodyLimit);
+    return source.rawBody;
+  }
+
+  async text(): Promise<string> {
+    return (await this.body()).toString("utf8");
+  }
+
+  /** The body parsed as JSON, without validation. */
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+}
+
+export function parseCookieHeader(header: string | undefined): Record<string, string | undefined> {
+  return header ? parseCookies(header) : Object.create(null);
+}
+
+export { parseQuery };

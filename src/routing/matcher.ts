@@ -1,0 +1,72 @@
+import FindMyWay from "find-my-way";
+import { ConfigurationError } from "../errors.js";
+import type { PathTemplate } from "./path.js";
+
+export interface Match<T> {
+  readonly value: T;
+  readonly params: Record<string, string | undefined>;
+}
+
+/**
+ * Finds the route for a method and path. Small on purpose, so the implementation can change
+ * behind it (see test/routing/matcher.test.ts, which any implementation must pass).
+ */
+export interface Matcher<T> {
+  add(method: string, template: PathTemplate, value: T): void;
+  /** `path` is the raw, percent-encoded request path, without the query string. */
+  find(method: string, path: string): Match<T> | null;
+  /** Every method some route answers on this path, for `405` and its `Allow` header. */
+  methodsFor(path: string): string[];
+}
+
+const NO_PARAMS: Record<string, string | undefined> = Object.freeze(Object.create(null));
+
+/**
+ * The matcher on find-my-way (a radix tree): matching time does not grow with the number of
+ * routes. Static paths are looked up in a plain map first, which is cheaper still.
+ */
+export class RadixMatcher<T> implements Matcher<T> {
+  readonly #router = FindMyWay({
+    maxParamLength: 8192,
+    ignoreTrailingSlash: false,
+    caseSensitive: true,
+  });
+  readonly #static = new Map<string, Map<string, Match<T>>>();
+  readonly #methods = new Set<string>();
+
+  add(method: string, template: PathTemplate, value: T): void {
+    this.#methods.add(method);
+    if (template.names.length === 0) {
+      const byPath = this.#static.get(method) ?? new Map<string, Match<T>>();
+      this.#static.set(method, byPath);
+      if (byPath.has(template.path)) throw duplicate(method, template.path);
+      byPath.set(template.path, { value, params: NO_PARAMS });
+      return;
+    }
+    try {
+      this.#router.on(method as FindMyWay.HTTPMethod, template.pattern, () => undefined, { value });
+    } catch (error) {
+      if (String(error).includes("already declared")) throw duplicate(method, template.path);
+      throw new ConfigurationError(`Route ${method} ${template.path}: ${(error as Error).message}`);
+    }
+  }
+
+  find(method: string, path: string): Match<T> | null {
+    const hit = this.#static.get(method)?.get(path);
+    if (hit) return hit;
+    if (!this.#methods.has(method)) return null;
+    const found = this.#router.find(method as FindMyWay.HTTPMethod, path);
+    if (!found) return null;
+    return { value: (found.store as { value: T }).value, params: found.params };
+  }
+
+  methodsFor(path: string): string[] {
+    return [...this.#methods].filter((method) => this.find(method, path) !== null);
+  }
+}
+
+function duplicate(method: string, path: string): ConfigurationError {
+  return new ConfigurationError(
+    `Route ${method} ${path} is registered twice. Remove one, or give them different paths.`,
+  );
+}

@@ -1,0 +1,167 @@
+import { type CompileEnv, compileTable, type MountEntry, type RouteTable } from "./compile.js";
+import type { Override } from "./di/analyse.js";
+import { Dependency } from "./di/dependency.js";
+import { closeGenerators, enter } from "./di/solve.js";
+import { type DispatchTarget, missResponse } from "./dispatch.js";
+import { ConfigurationError } from "./errors.js";
+import { ExceptionHandlers } from "./exception-handlers.js";
+import type { Exchange, OpenGenerator } from "./exchange.js";
+import type { RouteRecord } from "./internal/record.js";
+import type { Logger } from "./logger.js";
+import { compose } from "./middleware/compose.js";
+import type { VialResponse } from "./response/responses.js";
+import { toResponse } from "./response/send.js";
+
+/** What the runtime reads from its App each time it compiles. */
+export interface RuntimeSource extends Omit<CompileEnv, "debug" | "mounts"> {
+  readonly records: readonly RouteRecord[];
+}
+
+/**
+ * The App's working parts, kept off its public surface: the compiled route table (rebuilt after
+ * any change), exception handlers, app-scoped dependency values, and the after-response work in
+ * flight (which shutdown waits for).
+ */
+export class Runtime implements DispatchTarget {
+  readonly exceptionHandlers = new ExceptionHandlers();
+  readonly mounts: MountEntry[] = [];
+  #table: RouteTable | undefined = undefined;
+  #missChain: ((x: Exchange) => Promise<VialResponse>) | null | undefined = undefined;
+  readonly #pending = new Set<Promise<void>>();
+  readonly #appValues = new Map<Dependency, Promise<unknown>>();
+  readonly #appStack: { exitStack: OpenGenerator[] | undefined } = { exitStack: undefined };
+
+  constructor(
+    readonly app: unknown,
+    readonly logger: Logger,
+    readonly debug: boolean,
+    readonly bodyLimit: number,
+    private readonly source: () => RuntimeSource,
+  ) {}
+
+  /** Forgets the compiled table; the next request compiles it again. */
+  invalidate(): void {
+    this.#table = undefined;
+    this.#missChain = undefined;
+  }
+
+  table(): RouteTable {
+    if (this.#table === undefined) {
+      const source = this.source();
+      this.#table = compileTable(source.records, {
+        ...source,
+        debug: this.debug,
+        mounts: this.mounts,
+      });
+    }
+    return this.#table;
+  }
+
+  missChain(): ((x: Exchange) => Promise<VialResponse>) | undefined {
+    if (this.#missChain === undefined) {
+      const middleware = this.source().middleware;
+      this.#missChain =
+        middleware.length > 0
+          ? compose<Exchange>(
+              middleware,
+              (x) => x.ctx,
+              toResponse,
+              (x) => missResponse(this, x),
+            )
+          : null;
+    }
+    return this.#missChain ?? undefined;
+  }
+
+  handleError(x: Exchange, error: unknown): Promise<VialResponse> {
+    return this.exceptionHandlers.respond(x, error);
+  }
+
+  handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse> {
+    return this.exceptionHandlers.respondToServerError(x, error);
+  }
+
+  track(work: Promise<void>): void {
+    this.#pending.add(work);
+    work.finally(() => this.#pending.delete(work));
+  }
+
+  /** Waits for after-response work in flight, at most `timeoutMs`; logs what was cut short. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.#pending.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const outcome = await Promise.race([
+      Promise.allSettled([...this.#pending]).then(() => "done" as const),
+      timedOut,
+    ]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      this.logger.warn(
+        { pending: this.#pending.size },
+        `Shutdown: after-response work still running after ${timeoutMs} ms was cut short`,
+      );
+    }
+  }
+
+  appValue(dep: Dependency): Promise<unknown> {
+    let value = this.#appValues.get(dep);
+    if (value === undefined) {
+      value = this.#makeAppValue(dep);
+      this.#appValues.set(dep, value);
+      value.catch(() => this.#appValues.delete(dep));
+    }
+    return value;
+  }
+
+  async #makeAppValue(dep: Dependency): Promise<unknown> {
+    const args: Record<string, unknown> = { app: this.app, state: {} };
+    for (const [key, sub] of Object.entries(dep.subs)) {
+      if (sub.scope !== "app") {
+        throw new ConfigurationError(
+          `App-scoped dependency ${dep.name} uses request-scoped ${sub.name}. Make ${sub.name} app-scoped too, or ${dep.name} request-scoped.`,
+        );
+      }
+      args[key] = await this.appValue(sub);
+    }
+    return enter(this.#appStack, dep.fn(args));
+  }
+
+  /**
+   * A dependency's value outside any request (`app.resolve`): app-scoped ones are the shared
+   * singletons; request-scoped ones are evaluated now, and their tear-downs run at shutdown.
+   */
+  async resolve(dep: Dependency, overrides: ReadonlyMap<Dependency, Override>): Promise<unknown> {
+    const override = overrides.get(dep);
+    const effective =
+      override === undefined
+        ? dep
+        : override instanceof Dependency
+          ? override
+          : new Dependency({}, {}, override);
+    if (effective.scope === "app") return this.appValue(effective);
+    if (Object.keys(effective.inputs).length > 0) {
+      throw new ConfigurationError(
+        `app.resolve(${effective.name}): it reads request inputs (${Object.keys(effective.inputs).join(", ")}), which only exist during a request.`,
+      );
+    }
+    const args: Record<string, unknown> = { app: this.app, state: {} };
+    for (const [key, sub] of Object.entries(effective.subs))
+      args[key] = await this.resolve(sub, overrides);
+    return enter(this.#appStack, effective.fn(args));
+  }
+
+  /** Tears down app-scoped and resolved generator dependencies, newest first. */
+  async closeDependencies(): Promise<void> {
+    const stack = this.#appStack.exitStack;
+    this.#appStack.exitStack = undefined;
+    this.#appValues.clear();
+    if (stack) {
+      await closeGenerators(stack, (error) =>
+        this.logger.error({ err: error }, "An app-scoped dependency's tear-down failed"),
+      );
+    }
+  }
+}

@@ -1,0 +1,5 @@
+// The public API of `vial/testing`.
+
+export { type RequestOptions, TestClient, type TestClientOptions } from "./client.js";
+export { CookieJar } from "./cookie-jar.js";
+export { TestResponse } from "./response.js";

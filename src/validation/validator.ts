@@ -1,0 +1,102 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { z } from "zod";
+import {
+  DEFAULT_MESSAGE,
+  type FormatOptions,
+  formatIssues,
+  type ValidationErrorItem,
+} from "./errors.js";
+import { type InputSchema, isSchema, isZodSchema, objectSchemaOf, type Schema } from "./schema.js";
+
+export type Outcome =
+  | { readonly success: true; readonly data: unknown }
+  | { readonly success: false; readonly errors: ValidationErrorItem[] };
+
+/** Validates one input group; synchronous unless the schema has async checks. */
+export type Validate = (value: unknown) => Outcome | Promise<Outcome>;
+
+type Format = Omit<FormatOptions, "value">;
+
+// Asked for only once a value has failed: issues then carry their input, and messages Zod made
+// up itself are marked so pydantic's wording can replace them (a schema's own messages stay).
+const REPORT = { reportInput: true, error: () => DEFAULT_MESSAGE };
+
+/**
+ * Compiles the validator of an input group, once per route. Zod schemas are called directly (their
+ * JIT-compiled fast path); other Standard Schemas through `~standard.validate`; a record mixing
+ * libraries field by field.
+ */
+export function compileValidator(input: InputSchema, format: Format): Validate {
+  const schema = objectSchemaOf(input);
+  if (schema && isZodSchema(schema)) return zodValidator(schema, format);
+  if (schema) return standardValidator(schema, format);
+  return fieldsValidator(input as Record<string, Schema>, format);
+}
+
+function zodValidator(schema: z.ZodType, format: Format): Validate {
+  const failure = (value: unknown, issues: readonly z.core.$ZodIssue[]): Outcome => ({
+    success: false,
+    errors: formatIssues(issues, { ...format, value }),
+  });
+  const slow = async (value: unknown): Promise<Outcome> => {
+    const result = await schema.safeParseAsync(value);
+    if (result.success) return result;
+    const detailed = await schema.safeParseAsync(value, REPORT);
+    return failure(value, detailed.error?.issues ?? result.error.issues);
+  };
+  return (value) => {
+    let result: z.ZodSafeParseResult<unknown>;
+    try {
+      result = schema.safeParse(value);
+    } catch (error) {
+      if (error instanceof z.core.$ZodAsyncError) return slow(value);
+      throw error;
+    }
+    if (result.success) return result;
+    const detailed = schema.safeParse(value, REPORT);
+    return failure(value, detailed.error?.issues ?? result.error.issues);
+  };
+}
+
+function standardValidator(schema: Schema, format: Format): Validate {
+  const settle = (value: unknown, result: StandardSchemaV1.Result<unknown>): Outcome =>
+    result.issues
+      ? { success: false, errors: formatIssues(result.issues, { ...format, value }) }
+      : { success: true, data: result.value };
+  return (value) => {
+    const result = schema["~standard"].validate(value);
+    return result instanceof Promise ? result.then((r) => settle(value, r)) : settle(value, result);
+  };
+}
+
+function fieldsValidator(fields: Record<string, Schema>, format: Format): Validate {
+  const entries = Object.entries(fields).map(([name, schema]) => {
+    const fieldFormat: Format = { ...format, jsonSchema: undefined, wireName: undefined };
+    return [name, isSchema(schema) ? compileValidator(schema, fieldFormat) : undefined] as const;
+  });
+  return (value) => {
+    const record = (value ?? {}) as Record<string, unknown>;
+    const outcomes = entries.map(([name, validate]) => validate?.(record[name]));
+    const combine = (settled: (Outcome | undefined)[]): Outcome => {
+      const data: Record<string, unknown> = {};
+      const errors: ValidationErrorItem[] = [];
+      settled.forEach((outcome, i) => {
+        const name = entries[i]![0];
+        if (!outcome) return;
+        if (outcome.success) {
+          if (outcome.data !== undefined) data[name] = outcome.data;
+        } else {
+          for (const error of outcome.errors) {
+            error.loc.splice(1, 0, format.wireName ? format.wireName(name) : name);
+            if (error.type === "missing") error.input = null;
+            errors.push(error);
+          }
+        }
+      });
+      return errors.length ? { success: false, errors } : { success: true, data };
+    };
+    return outcomes.some((o) => o instanceof Promise)
+      ? Promise.all(outcomes).then(combine)
+      : combine(outcomes as (Outcome | undefined)[]);
+  };
+}
