@@ -1,6 +1,6 @@
 import type { BackgroundTasks } from "../background.js";
 import type { Exchange, OpenGenerator } from "../exchange.js";
-import { extract, type InputGroup } from "../request/inputs.js";
+import { extract, type InputGroup, rawValues } from "../request/inputs.js";
 import type { VialRequest } from "../request/request.js";
 import type { ResponseState } from "../response/state.js";
 import type { ValidationErrorItem } from "../validation/errors.js";
@@ -65,22 +65,39 @@ export function solveGroups(
     const outcome = group.validate(extract(group, x));
     if (outcome instanceof Promise) {
       pending ??= [];
-      pending.push(outcome.then((o) => settle(group, o, target, errors)));
+      pending.push(outcome.then((o) => settle(x, group, o, target, errors)));
     } else {
-      settle(group, outcome, target, errors);
+      settle(x, group, outcome, target, errors);
     }
   }
   if (pending) return Promise.all(pending).then(() => undefined);
 }
 
 function settle(
+  x: Exchange,
   group: InputGroup,
   outcome: Outcome,
   target: Record<string, unknown>,
   errors: ValidationErrorItem[],
 ): void {
-  if (outcome.success) target[group.key] = outcome.data;
-  else for (const error of outcome.errors) errors.push(error);
+  if (outcome.success) {
+    target[group.key] = outcome.data;
+    return;
+  }
+  // Values from strings were converted before validation; errors show what the client sent.
+  const raw = group.fields ? rawValues(group, x) : undefined;
+  for (const error of outcome.errors) {
+    if (
+      raw &&
+      error.loc.length === 2 &&
+      error.type !== "missing" &&
+      error.type !== "extra_forbidden"
+    ) {
+      const field = group.fields!.find((f) => f.wire === error.loc[1] || f.name === error.loc[1]);
+      if (field && raw[field.wire] !== undefined) error.input = raw[field.wire];
+    }
+    errors.push(error);
+  }
 }
 
 /**

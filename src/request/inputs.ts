@@ -171,6 +171,14 @@ export function extract(group: InputGroup, sources: RawSources): unknown {
   return out;
 }
 
+/** The raw values of a group's source, by wire name, as received. */
+export function rawValues(
+  group: InputGroup,
+  sources: RawSources,
+): Record<string, string | string[] | undefined> {
+  return rawBag(group.source, sources);
+}
+
 function rawBag(
   source: InputSource,
   sources: RawSources,
