@@ -57,12 +57,23 @@ export class RadixMatcher<T> implements Matcher<T> {
     if (!this.#methods.has(method)) return null;
     const found = this.#router.find(method as FindMyWay.HTTPMethod, path);
     if (!found) return null;
+    // A {param} matches one or more characters, as in Starlette: `/users/` is not `/users/{id}`.
+    for (const key in found.params) if (key !== "*" && found.params[key] === "") return null;
     return { value: (found.store as { value: T }).value, params: found.params };
   }
 
   methodsFor(path: string): string[] {
-    return [...this.#methods].filter((method) => this.find(method, path) !== null);
+    const found = [...this.#methods].filter((method) => this.find(method, path) !== null);
+    return found.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   }
+}
+
+const ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** Methods in their usual order (`Allow: GET, HEAD, POST`), others after, alphabetically. */
+function rank(method: string): number {
+  const index = ORDER.indexOf(method);
+  return index === -1 ? ORDER.length : index;
 }
 
 function duplicate(method: string, path: string): ConfigurationError {

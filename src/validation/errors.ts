@@ -85,8 +85,9 @@ function formatIssue(issue: Issue, path: Key[], options: FormatOptions): Validat
   const custom = issue.message !== DEFAULT_MESSAGE ? issue.message : undefined;
   if (input === undefined && (issue.code === "invalid_type" || issue.code === undefined)) {
     const missing = item("missing", options, path, custom ?? "Field required");
-    missing.input =
-      options.source === "body" ? (valueAt(options.value, path.slice(0, -1)) ?? null) : null;
+    // A missing field of a JSON body shows the object it is missing from, as pydantic does.
+    const inObject = options.source === "body" && !options.fromStrings;
+    missing.input = inObject ? (valueAt(options.value, path.slice(0, -1)) ?? null) : null;
     return missing;
   }
   const [type, msg, ctx] = describe(issue, path, input, options);
