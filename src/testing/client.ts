@@ -218,7 +218,8 @@ export class TestClient {
     const res = await fetch(base + wire.url, {
       method: wire.method,
       headers: wire.headers,
-      body: wire.body,
+      // A Buffer, so fetch adds no content type of its own to a raw string body.
+      body: typeof wire.body === "string" ? Buffer.from(wire.body) : wire.body,
       redirect: "manual",
     });
     const headers: [string, string][] = [];
