@@ -14,8 +14,9 @@ export type InputSchema = Schema | FieldSchemas;
 export type JSONSchema = { [keyword: string]: unknown };
 
 export function isSchema(value: unknown): value is Schema {
+  // ArkType's schemas are functions, so functions count too.
   return (
-    typeof value === "object" &&
+    (typeof value === "object" || typeof value === "function") &&
     value !== null &&
     "~standard" in value &&
     typeof (value as Schema)["~standard"]?.validate === "function"

@@ -61,7 +61,14 @@ function zodValidator(schema: z.ZodType, format: Format): Validate {
 function standardValidator(schema: Schema, format: Format): Validate {
   const settle = (value: unknown, result: StandardSchemaV1.Result<unknown>): Outcome =>
     result.issues
-      ? { success: false, errors: formatIssues(result.issues, { ...format, value }) }
+      ? {
+          success: false,
+          // Only the standard part of an issue is read: other libraries' `code`s mean other things.
+          errors: formatIssues(
+            result.issues.map(({ message, path }) => ({ message, path })),
+            { ...format, value },
+          ),
+        }
       : { success: true, data: result.value };
   return (value) => {
     const result = schema["~standard"].validate(value);
