@@ -17,9 +17,9 @@ export type Validate = (value: unknown) => Outcome | Promise<Outcome>;
 
 type Format = Omit<FormatOptions, "value">;
 
-// Asked for only once a value has failed: issues then carry their input, and messages Zod made
-// up itself are marked so pydantic's wording can replace them (a schema's own messages stay).
-const REPORT = { reportInput: true, error: () => DEFAULT_MESSAGE };
+// Zod's issues are finalized with these settings: each carries its input, and messages Zod
+// would make up itself are marked so pydantic's wording replaces them (a schema's own stay).
+const FINALIZE = { reportInput: true, error: () => DEFAULT_MESSAGE, async: false };
 
 /**
  * Compiles the validator of an input group, once per route. Zod schemas are called directly (their
@@ -33,29 +33,52 @@ export function compileValidator(input: InputSchema, format: Format): Validate {
   return fieldsValidator(input as Record<string, Schema>, format);
 }
 
+/**
+ * Zod through its core API (`_zod.run`, what `safeParse` itself calls), so a failing value is
+ * parsed once and its raw issues are finalized once, without building a `ZodError` (an `Error`,
+ * stack and all) or formatting messages that pydantic's replace: the 422 path costs about what
+ * the valid path does. Falls back to `safeParse` if the core API is not there.
+ */
 function zodValidator(schema: z.ZodType, format: Format): Validate {
-  const failure = (value: unknown, issues: readonly z.core.$ZodIssue[]): Outcome => ({
-    success: false,
-    errors: formatIssues(issues, { ...format, value }),
-  });
-  const slow = async (value: unknown): Promise<Outcome> => {
-    const result = await schema.safeParseAsync(value);
-    if (result.success) return result;
-    const detailed = await schema.safeParseAsync(value, REPORT);
-    return failure(value, detailed.error?.issues ?? result.error.issues);
+  const failure = (value: unknown, issues: readonly z.core.$ZodRawIssue[]): Outcome => {
+    const config = z.core.config();
+    const finalized = issues.map((issue) => z.core.util.finalizeIssue(issue, FINALIZE, config));
+    return { success: false, errors: formatIssues(finalized, { ...format, value }) };
   };
+  const slow = async (value: unknown): Promise<Outcome> => {
+    const payload = await schema._zod.run({ value, issues: [] }, { async: true });
+    return payload.issues.length
+      ? failure(value, payload.issues)
+      : { success: true, data: payload.value };
+  };
+  if (typeof schema._zod?.run !== "function" || typeof z.core.util?.finalizeIssue !== "function") {
+    return publicZodValidator(schema, format);
+  }
   return (value) => {
-    let result: z.ZodSafeParseResult<unknown>;
+    let payload: z.core.ParsePayload | Promise<z.core.ParsePayload>;
     try {
-      result = schema.safeParse(value);
+      payload = schema._zod.run({ value, issues: [] }, { async: false });
     } catch (error) {
+      // An async check met in a synchronous run: run again, asynchronously.
       if (error instanceof z.core.$ZodAsyncError) return slow(value);
       throw error;
     }
-    if (result.success) return result;
-    const detailed = schema.safeParse(value, REPORT);
-    return failure(value, detailed.error?.issues ?? result.error.issues);
+    if (payload instanceof Promise) return slow(value);
+    return payload.issues.length
+      ? failure(value, payload.issues)
+      : { success: true, data: payload.value };
   };
+}
+
+function publicZodValidator(schema: z.ZodType, format: Format): Validate {
+  return (value) =>
+    schema
+      .safeParseAsync(value, FINALIZE)
+      .then((result) =>
+        result.success
+          ? result
+          : { success: false, errors: formatIssues(result.error.issues, { ...format, value }) },
+      );
 }
 
 function standardValidator(schema: Schema, format: Format): Validate {
