@@ -55,11 +55,17 @@ export class ExceptionHandlers {
   async respond(x: Exchange, error: unknown): Promise<VialResponse> {
     const handler = this.find(error);
     if (handler) return toResponse(x, await handler(error, x.ctx as unknown as BaseContext));
-    if (error instanceof HTTPException) return httpExceptionResponse(error);
-    if (error instanceof RequestValidationError) {
-      return new JSONResponse({ detail: error.errors }, { status: 422 });
-    }
+    const answer = defaultAnswer(error);
+    if (answer) return answer;
     throw error;
+  }
+
+  /**
+   * The default answer to an `HTTPException` or `RequestValidationError` when no handler is
+   * registered for it, synchronously (the 404 and 422 paths need no promise); else `undefined`.
+   */
+  answerByDefault(error: unknown): VialResponse | undefined {
+    return this.find(error) ? undefined : defaultAnswer(error);
   }
 
   /** Logs an unhandled error with the request id, then answers 500 (no stack on the wire). */
@@ -84,6 +90,13 @@ export class ExceptionHandlers {
     }
     return new JSONResponse({ detail: "Internal Server Error" }, { status: 500 });
   }
+}
+
+function defaultAnswer(error: unknown): VialResponse | undefined {
+  if (error instanceof HTTPException) return httpExceptionResponse(error);
+  if (error instanceof RequestValidationError)
+    return new JSONResponse({ detail: error.errors }, { status: 422 });
+  return undefined;
 }
 
 /** `HTTPException` -> `{"detail": ...}` with its status and headers (no body where none is allowed). */

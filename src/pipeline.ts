@@ -146,9 +146,38 @@ function respond(x: Exchange, value: unknown): void {
   else finish(x);
 }
 
-/** Answers a failed request; the handler's background tasks are dropped and named in a warning. */
-async function fail(x: Exchange, error: unknown): Promise<void> {
-  if (x.res.headersSent) return failAfterHeaders(x, error);
+/**
+ * Answers a failed request; the handler's background tasks are dropped and named in a warning.
+ * A 404/422-like error with no generator dependency open and no handler registered for it is
+ * answered at once; everything else takes the general, asynchronous way.
+ */
+function fail(x: Exchange, error: unknown): void {
+  if (x.res.headersSent) {
+    failAfterHeaders(x, error);
+    return;
+  }
+  const answer = x.exitStack === undefined ? x.app.answerByDefault(error) : undefined;
+  if (answer === undefined) {
+    failSlowly(x, error);
+    return;
+  }
+  x.backgroundTasks?.drop(x.app.logger, x.requestId, "the handler failed");
+  let written: void | Promise<void>;
+  try {
+    written = write(x, answer);
+  } catch (writeError) {
+    failAfterHeaders(x, writeError);
+    return;
+  }
+  if (written)
+    written.then(
+      () => finish(x),
+      (writeError) => failAfterHeaders(x, writeError),
+    );
+  else finish(x);
+}
+
+async function failSlowly(x: Exchange, error: unknown): Promise<void> {
   if (error instanceof ClientDisconnected) {
     await throwIntoGenerators(x, error);
     x.res.destroy();

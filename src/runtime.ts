@@ -77,6 +77,10 @@ export class Runtime implements DispatchTarget {
     return this.exceptionHandlers.respond(x, error);
   }
 
+  answerByDefault(error: unknown): VialResponse | undefined {
+    return this.exceptionHandlers.answerByDefault(error);
+  }
+
   handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse> {
     return this.exceptionHandlers.respondToServerError(x, error);
   }

@@ -42,6 +42,8 @@ export interface AppRuntime {
   appValue(dep: Dependency): Promise<unknown>;
   /** Answers an error with the registered exception handlers; rethrows what none handles. */
   handleError(x: Exchange, error: unknown): Promise<VialResponse>;
+  /** The default answer to a known error when no handler is registered for it; else `undefined`. */
+  answerByDefault(error: unknown): VialResponse | undefined;
   /** Answers an error nothing handled: logged with the request id, then 500. */
   handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse>;
   /** Keeps after-response work in view, so shutdown can wait for it. */
