@@ -7,6 +7,7 @@ import { ConfigurationError } from "./errors.js";
 import type { ExceptionHandler } from "./exception-handlers.js";
 import { type Lifespan, LifespanRunner } from "./lifespan.js";
 import { defaultLogger, type Logger } from "./logger.js";
+import { compileTrust, type TrustProxy } from "./request/proxy.js";
 import { RouteRegistry } from "./router.js";
 import { Runtime } from "./runtime.js";
 import { type ServerOptions, serverUrl, startServer, stopServer } from "./server.js";
@@ -34,6 +35,11 @@ export interface AppOptions<S extends object> {
   server?: ServerOptions;
   /** How long `close()` waits for in-flight requests and background work, in ms (default 10 s). */
   shutdownTimeout?: number;
+  /**
+   * Which proxies may speak for the client through `X-Forwarded-For/Proto/Host` (default: none).
+   * `request.ip`, `request.protocol` and `request.host` follow it.
+   */
+  trustProxy?: TrustProxy;
 }
 
 export interface ListenOptions {
@@ -110,6 +116,7 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
       deps: options.deps,
       overrides: this.dependencyOverrides,
     }));
+    this.#runtime.trust = compileTrust(options.trustProxy);
     this.dependencyOverrides = new DependencyOverrides(() => this.#runtime?.invalidate());
     this.handler = (req, res) => dispatch(this.#runtime, req, res);
   }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { BackgroundTasks } from "./background.js";
 import type { Context } from "./context.js";
 import type { AppRuntime, CompiledRoute } from "./internal/runtime.js";
+import type { Trust } from "./request/proxy.js";
 import { parseQuery, type RawValues } from "./request/query.js";
 import { parseCookieHeader, type RequestSource, VialRequest } from "./request/request.js";
 import { ResponseState } from "./response/state.js";
@@ -49,6 +50,10 @@ export class Exchange implements RequestSource {
     readonly path: string,
     readonly search: string,
   ) {}
+
+  get trust(): Trust | undefined {
+    return this.app.trust;
+  }
 
   get bodyLimit(): number {
     return this.route?.bodyLimit ?? this.app.bodyLimit;

@@ -23,6 +23,12 @@ export type { ResponseSpec, ResponsesSpec, RouteMeta } from "./internal/record.j
 export type { Lifespan } from "./lifespan.js";
 // Middleware
 export type { Middleware, Next } from "./middleware/compose.js";
+export { type CompressionOptions, compression } from "./middleware/compression.js";
+export { type ConcurrencyLimitOptions, concurrencyLimit } from "./middleware/concurrency.js";
+export { httpsRedirect } from "./middleware/https-redirect.js";
+export { DEFAULT_SECURITY_HEADERS, securityHeaders } from "./middleware/security-headers.js";
+export { type TrustedHostOptions, trustedHost } from "./middleware/trusted-host.js";
+export type { TrustProxy } from "./request/proxy.js";
 export type { RawValues } from "./request/query.js";
 export type { VialRequest } from "./request/request.js";
 export type { CookieOptions } from "./response/cookies.js";

@@ -9,6 +9,7 @@ import type { Exchange, OpenGenerator } from "./exchange.js";
 import type { RouteRecord } from "./internal/record.js";
 import type { Logger } from "./logger.js";
 import { compose } from "./middleware/compose.js";
+import type { Trust } from "./request/proxy.js";
 import type { VialResponse } from "./response/responses.js";
 import { toResponse } from "./response/send.js";
 
@@ -24,6 +25,8 @@ export interface RuntimeSource extends Omit<CompileEnv, "debug" | "mounts"> {
  */
 export class Runtime implements DispatchTarget {
   readonly exceptionHandlers = new ExceptionHandlers();
+  /** Which proxies may speak for the client (the app's compiled `trustProxy`). */
+  trust: Trust | undefined = undefined;
   readonly mounts: MountEntry[] = [];
   #table: RouteTable | undefined = undefined;
   #missChain: ((x: Exchange) => Promise<VialResponse>) | null | undefined = undefined;

@@ -3,6 +3,7 @@ import type { Dependency } from "../di/dependency.js";
 import type { Exchange } from "../exchange.js";
 import type { Logger } from "../logger.js";
 import type { InputGroup } from "../request/inputs.js";
+import type { Trust } from "../request/proxy.js";
 import type { VialResponse } from "../response/responses.js";
 import type { Serialize } from "../response/serializer.js";
 import type { RouteRecord } from "./record.js";
@@ -38,6 +39,8 @@ export interface AppRuntime {
   readonly logger: Logger;
   readonly debug: boolean;
   readonly bodyLimit: number;
+  /** Which proxies may speak for the client (compiled `trustProxy`). */
+  readonly trust: Trust | undefined;
   /** The value of an app-scoped dependency, made on first use. */
   appValue(dep: Dependency): Promise<unknown>;
   /** Answers an error with the registered exception handlers; rethrows what none handles. */

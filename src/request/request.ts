@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { parse as parseCookies } from "cookie";
 import { readBody } from "./body.js";
+import { clientAddress, forwarded, type Trust } from "./proxy.js";
 import { parseQuery, type RawValues } from "./query.js";
 
 /** What the request view needs from the exchange that owns it. */
@@ -10,6 +11,8 @@ export interface RequestSource {
   readonly path: string;
   readonly search: string;
   readonly bodyLimit: number;
+  /** Which proxies may speak for the client (the app's compiled `trustProxy`). */
+  readonly trust: Trust | undefined;
   rawBody: Buffer | undefined;
   rawQuery(): RawValues;
   rawCookies(): Record<string, string | undefined>;
@@ -55,17 +58,28 @@ export class VialRequest {
     return this.#url;
   }
 
+  /** The host the client asked for: `X-Forwarded-Host` from a trusted proxy, else `Host`. */
   get host(): string {
-    return this.#source.req.headers.host ?? "localhost";
+    const source = this.#source;
+    return (
+      forwarded(source.req, source.trust, "x-forwarded-host") ??
+      source.req.headers.host ??
+      "localhost"
+    );
   }
 
+  /** `https` on TLS, or when a trusted proxy says so in `X-Forwarded-Proto`; else `http`. */
   get protocol(): "http" | "https" {
-    return (this.#source.req.socket as TLSSocket | undefined)?.encrypted ? "https" : "http";
+    const source = this.#source;
+    if ((source.req.socket as TLSSocket | undefined)?.encrypted) return "https";
+    return forwarded(source.req, source.trust, "x-forwarded-proto")?.toLowerCase() === "https"
+      ? "https"
+      : "http";
   }
 
-  /** The peer's address. */
+  /** The client's address: the peer's, or from `X-Forwarded-For` through trusted proxies (`trustProxy`). */
   get ip(): string | undefined {
-    return this.#source.req.socket?.remoteAddress;
+    return clientAddress(this.#source.req, this.#source.trust);
   }
 
   /** Header values by lowercase name, as node gives them. */
