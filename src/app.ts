@@ -24,6 +24,8 @@ export interface AppOptions<S extends object> {
   deps?: DepsSpec;
   /** Largest accepted request body in bytes (default 1 MiB); routes can set their own. */
   bodyLimit?: number;
+  /** A request body that sends nothing for this long is cut off with 408, in ms (default 10 s). */
+  bodyTimeout?: number;
   /**
    * Development mode: response schemas are checked (a mismatch is a 500 with a clear log line).
    * Default: `NODE_ENV !== "production"`.
@@ -117,6 +119,7 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
       overrides: this.dependencyOverrides,
     }));
     this.#runtime.trust = compileTrust(options.trustProxy);
+    if (options.bodyTimeout !== undefined) this.#runtime.bodyTimeout = options.bodyTimeout;
     this.dependencyOverrides = new DependencyOverrides(() => this.#runtime?.invalidate());
     this.handler = (req, res) => dispatch(this.#runtime, req, res);
   }

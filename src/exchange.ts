@@ -55,6 +55,10 @@ export class Exchange implements RequestSource {
     return this.app.trust;
   }
 
+  get bodyTimeout(): number {
+    return this.app.bodyTimeout;
+  }
+
   get bodyLimit(): number {
     return this.route?.bodyLimit ?? this.app.bodyLimit;
   }

@@ -109,10 +109,12 @@ async function readRequestBody(x: Exchange, route: CompiledRoute): Promise<void>
   const limit = x.bodyLimit;
   const media = mediaTypeOf(x.req.headers["content-type"]);
   if (route.bodyKind === "form") {
-    x.formFields = (await parseForm(x.req, media, { bodyLimit: limit }))?.fields;
+    x.formFields = (
+      await parseForm(x.req, media, { bodyLimit: limit, idleTimeout: x.bodyTimeout })
+    )?.fields;
     return;
   }
-  const bytes = await readBody(x.req, limit);
+  const bytes = await readBody(x.req, limit, x.bodyTimeout);
   x.rawBody = bytes;
   if (bytes.length === 0) return;
   const text = bytes.toString("utf8");

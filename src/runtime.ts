@@ -9,6 +9,7 @@ import type { Exchange, OpenGenerator } from "./exchange.js";
 import type { RouteRecord } from "./internal/record.js";
 import type { Logger } from "./logger.js";
 import { compose } from "./middleware/compose.js";
+import { DEFAULT_BODY_TIMEOUT } from "./request/body.js";
 import type { Trust } from "./request/proxy.js";
 import type { VialResponse } from "./response/responses.js";
 import { toResponse } from "./response/send.js";
@@ -27,6 +28,8 @@ export class Runtime implements DispatchTarget {
   readonly exceptionHandlers = new ExceptionHandlers();
   /** Which proxies may speak for the client (the app's compiled `trustProxy`). */
   trust: Trust | undefined = undefined;
+  /** How long a request body may stall before 408, in ms (the app's `bodyTimeout`). */
+  bodyTimeout = DEFAULT_BODY_TIMEOUT;
   readonly mounts: MountEntry[] = [];
   #table: RouteTable | undefined = undefined;
   #missChain: ((x: Exchange) => Promise<VialResponse>) | null | undefined = undefined;

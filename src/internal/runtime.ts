@@ -41,6 +41,8 @@ export interface AppRuntime {
   readonly bodyLimit: number;
   /** Which proxies may speak for the client (compiled `trustProxy`). */
   readonly trust: Trust | undefined;
+  /** How long a request body may stall before 408, in ms. */
+  readonly bodyTimeout: number;
   /** The value of an app-scoped dependency, made on first use. */
   appValue(dep: Dependency): Promise<unknown>;
   /** Answers an error with the registered exception handlers; rethrows what none handles. */

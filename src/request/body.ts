@@ -8,12 +8,20 @@ export const MAX_JSON_DEPTH = 512;
 
 const EMPTY = Buffer.alloc(0);
 
+/** How long a request body may go without sending data before it is cut off (408). */
+export const DEFAULT_BODY_TIMEOUT = 10_000;
+
 /**
  * Reads the whole request body, refusing with 413 as soon as it is known to exceed `limit`: from
  * `Content-Length` before reading anything, or while reading a chunked body. The connection is
- * then closed instead of draining the rest.
+ * then closed instead of draining the rest. A body that stops arriving for `idleTimeout` ms is
+ * cut off with 408 (slow-body attacks).
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  idleTimeout = DEFAULT_BODY_TIMEOUT,
+): Promise<Buffer> {
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) {
     return Promise.reject(tooLarge(limit));
@@ -27,40 +35,95 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const cleanup = () => {
+    const stop = (error?: Error) => {
+      unwatch(watched);
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
       req.off("close", onClose);
+      if (error) reject(error);
     };
+    const watched = watchIdle(idleTimeout, (error) => {
+      req.pause();
+      stop(error);
+    });
     const onData = (chunk: Buffer) => {
+      watched.active = true;
       size += chunk.length;
       if (size > limit) {
-        cleanup();
         req.pause();
-        reject(tooLarge(limit));
+        stop(tooLarge(limit));
         return;
       }
       chunks.push(chunk);
     };
     const onEnd = () => {
-      cleanup();
+      stop();
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
-    const onError = () => {
-      cleanup();
-      reject(new ClientDisconnected());
-    };
+    const onError = () => stop(new ClientDisconnected());
     const onClose = () => {
-      if (req.complete) return;
-      cleanup();
-      reject(new ClientDisconnected());
+      if (!req.complete) stop(new ClientDisconnected());
     };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
     req.on("close", onClose);
   });
+}
+
+/** A body being read: whether data came since the last sweep, and what to do on timeout. */
+export interface IdleWatch {
+  active: boolean;
+  idleSweeps: number;
+  readonly sweeps: number;
+  readonly fail: (error: HTTPException) => void;
+}
+
+const SWEEP_MS = 250;
+const watching = new Set<IdleWatch>();
+let sweeper: NodeJS.Timeout | undefined;
+
+/**
+ * Watches a body read for idleness. One shared timer sweeps every body in progress, so reading
+ * a body costs a boolean per chunk rather than a timer per request.
+ */
+export function watchIdle(idleTimeout: number, fail: (error: HTTPException) => void): IdleWatch {
+  const watched: IdleWatch = {
+    active: false,
+    idleSweeps: 0,
+    sweeps: Math.max(1, Math.ceil(idleTimeout / SWEEP_MS)),
+    fail,
+  };
+  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0) return watched;
+  watching.add(watched);
+  sweeper ??= setInterval(sweep, SWEEP_MS).unref();
+  return watched;
+}
+
+export function unwatch(watched: IdleWatch): void {
+  watching.delete(watched);
+}
+
+function sweep(): void {
+  for (const watched of watching) {
+    if (watched.active) {
+      watched.active = false;
+      watched.idleSweeps = 0;
+    } else if (++watched.idleSweeps >= watched.sweeps) {
+      watching.delete(watched);
+      const seconds = (watched.sweeps * SWEEP_MS) / 1000;
+      watched.fail(
+        new HTTPException(408, `Request body timed out: no data for ${seconds} s`, {
+          connection: "close",
+        }),
+      );
+    }
+  }
+  if (watching.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
 }
 
 function tooLarge(limit: number): HTTPException {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import busboy from "busboy";
 import { ClientDisconnected, HTTPException } from "../errors.js";
-import { readBody } from "./body.js";
+import { DEFAULT_BODY_TIMEOUT, readBody, unwatch, watchIdle } from "./body.js";
 import { parseQuery, type RawValues } from "./query.js";
 
 /** Limits for form bodies; each one exceeded is a 413 naming it. */
@@ -12,6 +12,8 @@ export interface FormLimits {
   fieldSize?: number;
   /** Most parts in a multipart body (default 1000). */
   parts?: number;
+  /** A body that sends nothing for this long is cut off with 408, in ms. */
+  idleTimeout?: number;
 }
 
 export interface ParsedForm {
@@ -29,7 +31,7 @@ export async function parseForm(
   limits: FormLimits,
 ): Promise<ParsedForm | undefined> {
   if (mediaType === "application/x-www-form-urlencoded") {
-    const body = await readBody(req, limits.bodyLimit);
+    const body = await readBody(req, limits.bodyLimit, limits.idleTimeout);
     return { fields: parseQuery(body.toString("utf8"), "form body") };
   }
   if (mediaType === "multipart/form-data") return parseMultipart(req, limits);
@@ -53,7 +55,9 @@ function parseMultipart(req: IncomingMessage, limits: FormLimits): Promise<Parse
     }
     let size = 0;
     let failed = false;
+    const watched = watchIdle(limits.idleTimeout ?? DEFAULT_BODY_TIMEOUT, (error) => fail(error));
     const fail = (error: Error) => {
+      unwatch(watched);
       if (failed) return;
       failed = true;
       req.unpipe(parser);
@@ -62,6 +66,7 @@ function parseMultipart(req: IncomingMessage, limits: FormLimits): Promise<Parse
       reject(error);
     };
     const count = (chunk: Buffer) => {
+      watched.active = true;
       size += chunk.length;
       if (size > limits.bodyLimit) fail(tooLarge(`the body limit of ${limits.bodyLimit} bytes`));
     };
@@ -80,6 +85,7 @@ function parseMultipart(req: IncomingMessage, limits: FormLimits): Promise<Parse
       fail(new HTTPException(400, `Malformed multipart body: ${error.message}`)),
     );
     parser.on("close", () => {
+      unwatch(watched);
       if (!failed) resolve({ fields });
     });
     req.on("data", count);

@@ -11,6 +11,7 @@ export interface RequestSource {
   readonly path: string;
   readonly search: string;
   readonly bodyLimit: number;
+  readonly bodyTimeout: number;
   /** Which proxies may speak for the client (the app's compiled `trustProxy`). */
   readonly trust: Trust | undefined;
   rawBody: Buffer | undefined;
@@ -99,7 +100,7 @@ export class VialRequest {
   /** The body's bytes (read once, within the app's `bodyLimit`). */
   async body(): Promise<Buffer> {
     const source = this.#source;
-    source.rawBody ??= await readBody(source.req, source.bodyLimit);
+    source.rawBody ??= await readBody(source.req, source.bodyLimit, source.bodyTimeout);
     return source.rawBody;
   }
 
