@@ -55,8 +55,18 @@ export class ExceptionHandlers {
   async respond(x: Exchange, error: unknown): Promise<VialResponse> {
     const handler = this.find(error);
     if (handler) return toResponse(x, await handler(error, x.ctx as unknown as BaseContext));
-    if (error instanceof HTTPException) return httpExceptionResponse(error);
+    const pages = x.app.web.errorPages;
+    if (error instanceof HTTPException) {
+      if (pages?.wants(x) && !bodiless(error.status)) {
+        const { status, detail, headers } = error;
+        return pages.render(x, { status, detail, headers });
+      }
+      return httpExceptionResponse(error);
+    }
     if (error instanceof RequestValidationError) {
+      if (pages?.wants(x)) {
+        return pages.render(x, { status: 422, detail: "Invalid input", errors: error.errors });
+      }
       return new JSONResponse({ detail: error.errors }, { status: 422 });
     }
     throw error;
@@ -82,6 +92,9 @@ export class ExceptionHandlers {
         );
       }
     }
+    const pages = x.app.web.errorPages;
+    if (pages?.wants(x))
+      return pages.render(x, { status: 500, detail: "Internal Server Error", error });
     return new JSONResponse({ detail: "Internal Server Error" }, { status: 500 });
   }
 }

@@ -11,9 +11,11 @@ import type { Logger } from "./logger.js";
 import { compose } from "./middleware/compose.js";
 import type { VialResponse } from "./response/responses.js";
 import { toResponse } from "./response/send.js";
+import type { UrlParams, UrlQuery } from "./templates/url-for.js";
+import type { WebFeatures } from "./templates/web.js";
 
 /** What the runtime reads from its App each time it compiles. */
-export interface RuntimeSource extends Omit<CompileEnv, "debug" | "mounts"> {
+export interface RuntimeSource extends Omit<CompileEnv, "debug" | "mounts" | "web"> {
   readonly records: readonly RouteRecord[];
 }
 
@@ -36,8 +38,17 @@ export class Runtime implements DispatchTarget {
     readonly logger: Logger,
     readonly debug: boolean,
     readonly bodyLimit: number,
+    readonly web: WebFeatures,
     private readonly source: () => RuntimeSource,
-  ) {}
+  ) {
+    const sessions = web.sessions;
+    this.preload = sessions?.store ? (x) => sessions.preload(x) : undefined;
+  }
+
+  readonly preload: ((x: Exchange) => Promise<void>) | undefined;
+
+  readonly urlFor = (name: string, params?: UrlParams, query?: UrlQuery): string =>
+    this.table().names.build(name, params, query);
 
   /** Forgets the compiled table; the next request compiles it again. */
   invalidate(): void {
@@ -52,6 +63,7 @@ export class Runtime implements DispatchTarget {
         ...source,
         debug: this.debug,
         mounts: this.mounts,
+        web: this.web,
       });
     }
     return this.#table;
