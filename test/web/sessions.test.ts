@@ -223,3 +223,18 @@ describe("server-side sessions", () => {
     expect(lines.some((l) => l.msg.includes("unknown or expired id"))).toBe(true);
   });
 });
+
+test("a server-side session is loaded for unmatched requests too (404 pages, middleware)", async () => {
+  const store = new MemoryStore();
+  const app = counterApp({ session: { store } });
+  app.use(async (ctx, next) => {
+    const response = await next();
+    response.headers.set("x-count", String(ctx.session.count ?? "none"));
+    return response;
+  });
+  const client = new TestClient(app);
+  await client.get("/count");
+  const res = await client.get("/missing");
+  expect(res.status).toBe(404);
+  expect(res.headers.get("x-count")).toBe("1");
+});
