@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
 import busboy from "busboy";
 import { ClientDisconnected, HTTPException } from "../errors.js";
 import { readBody } from "./body.js";
@@ -49,90 +50,125 @@ function parseMultipart(req: IncomingMessage, limits: FormLimits): Promise<Parse
   const total = `the ${limits.bodyLimitName ?? "body limit"} of ${limits.bodyLimit} bytes`;
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limits.bodyLimit) return Promise.reject(tooLarge(`Request body exceeds ${total}`));
-  const fieldSize = limits.fieldSize ?? 1024 * 1024;
-  const parts = limits.parts ?? 1000;
-  const collector = limits.collector;
-  return new Promise((resolve, reject) => {
-    const fields: RawValues = Object.create(null);
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        limits: {
-          fieldSize,
-          parts,
-          fieldNameSize: 200,
-          files: limits.files,
-          fileSize: limits.fileSize,
-        },
-      });
-    } catch (error) {
-      reject(new HTTPException(400, `Malformed multipart body: ${(error as Error).message}`));
-      return;
-    }
-    let size = 0;
-    let failed = false;
-    const reading: Promise<void>[] = [];
-    const streams = new Set<NodeJS.ReadableStream & { destroy(): void }>();
-    const fail = (error: Error) => {
-      if (failed) return;
-      failed = true;
-      req.unpipe(parser);
-      req.off("data", count);
-      req.pause();
-      for (const stream of streams) stream.destroy();
-      // Temp files of a refused body go at once: the request never reaches a handler.
-      Promise.allSettled(reading)
-        .then(() => collector?.discard())
-        .then(
-          () => reject(error),
-          () => reject(error),
-        );
-    };
-    const count = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limits.bodyLimit) fail(tooLarge(`Request body exceeds ${total}`));
-    };
-    parser.on("field", (name, value, info) => {
-      if (info.valueTruncated) {
-        return fail(
-          tooLarge(
-            `Request body exceeds the field size limit of ${fieldSize} bytes (field '${name}')`,
-          ),
-        );
-      }
-      const current = fields[name];
-      if (current === undefined) fields[name] = value;
-      else if (typeof current === "string") fields[name] = [current, value];
-      else current.push(value);
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      limits: {
+        fieldSize: limits.fieldSize ?? 1024 * 1024,
+        parts: limits.parts ?? 1000,
+        fieldNameSize: 200,
+        files: limits.files,
+        fileSize: limits.fileSize,
+      },
     });
-    parser.on("file", (name, stream, info) => {
-      if (!collector || failed) return stream.resume();
-      streams.add(stream);
-      stream.once("close", () => streams.delete(stream));
-      const file = { filename: info.filename ?? "", mimeType: info.mimeType };
-      reading.push(collector.add(name, stream, file).catch(fail));
-    });
+  } catch (error) {
+    return Promise.reject(
+      new HTTPException(400, `Malformed multipart body: ${(error as Error).message}`),
+    );
+  }
+  return new Promise((resolve, reject) =>
+    new MultipartRead(req, parser, limits, total, resolve, reject).start(),
+  );
+}
+
+type FileStream = NodeJS.ReadableStream & { destroy(): void };
+
+/** One multipart body being read: fields collected, file parts handed to the collector. */
+class MultipartRead {
+  readonly #fields: RawValues = Object.create(null);
+  readonly #reading: Promise<void>[] = [];
+  readonly #streams = new Set<FileStream>();
+  #size = 0;
+  #failed = false;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly parser: busboy.Busboy,
+    private readonly limits: FormLimits,
+    private readonly total: string,
+    private readonly resolve: (form: ParsedForm) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  start(): void {
+    const { parser, req, limits } = this;
+    parser.on("field", (name, value, info) => this.#field(name, value, info.valueTruncated));
+    parser.on("file", (name, stream, info) => this.#file(name, stream, info));
     parser.on("partsLimit", () =>
-      fail(tooLarge(`Request body exceeds the limit of ${parts} parts`)),
+      this.#fail(tooLarge(`Request body exceeds the limit of ${limits.parts ?? 1000} parts`)),
     );
     parser.on("filesLimit", () =>
-      fail(
+      this.#fail(
         tooLarge(`Request has more files than the upload limit of ${limits.files} (uploads.files)`),
       ),
     );
     parser.on("error", (error: Error) =>
-      fail(new HTTPException(400, `Malformed multipart body: ${error.message}`)),
+      this.#fail(new HTTPException(400, `Malformed multipart body: ${error.message}`)),
     );
     parser.on("close", () => {
-      Promise.all(reading).then(() => {
-        if (!failed) resolve({ fields });
+      Promise.all(this.#reading).then(() => {
+        if (!this.#failed) this.resolve({ fields: this.#fields });
       });
     });
-    req.on("data", count);
+    req.on("data", this.#count);
     req.on("close", () => {
-      if (!req.complete) fail(new ClientDisconnected());
+      if (!req.complete) this.#fail(new ClientDisconnected());
     });
     req.pipe(parser);
-  });
+  }
+
+  readonly #count = (chunk: Buffer): void => {
+    this.#size += chunk.length;
+    if (this.#size > this.limits.bodyLimit) {
+      this.#fail(tooLarge(`Request body exceeds ${this.total}`));
+    }
+  };
+
+  #field(name: string, value: string, truncated: boolean): void {
+    if (truncated) {
+      const size = this.limits.fieldSize ?? 1024 * 1024;
+      this.#fail(
+        tooLarge(`Request body exceeds the field size limit of ${size} bytes (field '${name}')`),
+      );
+      return;
+    }
+    const current = this.#fields[name];
+    if (current === undefined) this.#fields[name] = value;
+    else if (typeof current === "string") this.#fields[name] = [current, value];
+    else current.push(value);
+  }
+
+  #file(
+    name: string,
+    stream: FileStream & Readable,
+    info: { filename?: string; mimeType: string },
+  ) {
+    const collector = this.limits.collector;
+    // File parts are skipped unless the route takes `files` (see the uploads guide).
+    if (!collector || this.#failed) {
+      stream.resume();
+      return;
+    }
+    this.#streams.add(stream);
+    stream.once("close", () => this.#streams.delete(stream));
+    const file = { filename: info.filename ?? "", mimeType: info.mimeType };
+    this.#reading.push(collector.add(name, stream, file).catch((error) => this.#fail(error)));
+  }
+
+  #fail(error: Error): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.req.unpipe(this.parser);
+    this.req.off("data", this.#count);
+    this.req.pause();
+    for (const stream of this.#streams) stream.destroy();
+    // Temp files of a refused body go at once: the request never reaches a handler.
+    Promise.allSettled(this.#reading)
+      .then(() => this.limits.collector?.discard())
+      .then(
+        () => this.reject(error),
+        () => this.reject(error),
+      );
+  }
 }

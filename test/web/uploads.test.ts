@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, secureFilename, UploadFile, z } from "vial";
@@ -219,6 +221,42 @@ describe("uploads", () => {
     });
     expect(res.json()).toEqual({ a: "1" });
     expect(readdirSync(tempDirPath)).toEqual([]);
+  });
+
+  test("a client that disconnects mid-upload leaves no temp file behind", async () => {
+    const tempDirPath = tempDir();
+    const app = new App({ uploads: { memoryThreshold: 100, tempDir: tempDirPath } });
+    let called = false;
+    app.post("/up", { files: { f: z.file() } }, () => {
+      called = true;
+    });
+    const server = await app.listen(0, "127.0.0.1");
+    try {
+      const { port } = server.address() as AddressInfo;
+      const socket = connect(port, "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", resolve));
+      const head =
+        '--b\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n' +
+        "Content-Type: application/octet-stream\r\n\r\n";
+      socket.write(
+        "POST /up HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n" +
+          "Content-Length: 100000\r\n\r\n",
+      );
+      socket.write(head + "z".repeat(5000));
+      // Wait until the upload has been spooled to disk, then hang up.
+      for (let i = 0; i < 100 && readdirSync(tempDirPath).length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(readdirSync(tempDirPath)).toHaveLength(1);
+      socket.destroy();
+      for (let i = 0; i < 100 && readdirSync(tempDirPath).length > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(readdirSync(tempDirPath)).toEqual([]);
+      expect(called).toBe(false);
+    } finally {
+      await app.close();
+    }
   });
 
   test("works over a real socket too", async () => {
