@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, relative } from "node:path";
 import { contentType } from "mime-types";
 import nunjucks from "nunjucks";
@@ -59,6 +59,11 @@ export class Templates {
       );
     }
     this.folder = new FolderLoader(settings.folder).root;
+    if (!existsSync(this.folder) || !statSync(this.folder).isDirectory()) {
+      throw new ConfigurationError(
+        `templates: the folder '${settings.folder}' does not exist (relative to ${process.cwd()}). Create it or fix the path.`,
+      );
+    }
     this.contextProcessors = [...(settings.contextProcessors ?? [])];
     this.#filters = { tojson, strftime, ...settings.filters };
     this.#globals = { ...settings.globals };

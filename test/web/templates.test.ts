@@ -197,3 +197,9 @@ describe("template reloading", () => {
     expect((await client.get("/")).text()).toBe("cached 1");
   });
 });
+
+test("a templates folder that does not exist fails when the app is made", () => {
+  expect(() => new App({ templates: "no/such/folder" })).toThrow(
+    "templates: the folder 'no/such/folder' does not exist",
+  );
+});
