@@ -1,4 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, request as httpsRequest } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App, MemoryStore, z } from "vial";
 import { TestClient } from "vial/testing";
 import { describe, expect, test } from "vitest";
@@ -237,4 +243,41 @@ test("a server-side session is loaded for unmatched requests too (404 pages, mid
   const res = await client.get("/missing");
   expect(res.status).toBe(404);
   expect(res.headers.get("x-count")).toBe("1");
+});
+
+test("the cookie is Secure when the request came over HTTPS", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "vial-tls-"));
+  try {
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+        ...["-subj", "/CN=localhost", "-days", "1", "-keyout", join(dir, "key.pem")],
+        ...["-out", join(dir, "cert.pem")],
+      ],
+      { stdio: "ignore" },
+    );
+    const app = counterApp();
+    const server = createServer(
+      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+      app.handler,
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const cookie = await new Promise<string | undefined>((resolve, reject) => {
+      const req = httpsRequest(
+        { host: "127.0.0.1", port, path: "/count", rejectUnauthorized: false },
+        (res) => {
+          res.resume();
+          resolve(res.headers["set-cookie"]?.[0]);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    server.close();
+    expect(cookie).toMatch(/; Secure; SameSite=Lax$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
