@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, MemoryStore, z } from "vial";
 import { TestClient } from "vial/testing";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { capturingLogger } from "./helpers.js";
 
 const SECRET = "test-secret-key-0123456789";
@@ -279,5 +279,34 @@ test("the cookie is Secure when the request came over HTTPS", async () => {
     expect(cookie).toMatch(/; Secure; SameSite=Lax$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a session cookie over 4 KB is logged with the fix", async () => {
+  const { logger, lines } = capturingLogger();
+  const app = new App({ secretKey: SECRET, logger });
+  app.get("/", ({ session }) => {
+    session.notes = "n".repeat(5000);
+  });
+  await new TestClient(app).get("/");
+  expect(lines.some((l) => l.msg.includes("use a server-side store (session: { store })"))).toBe(
+    true,
+  );
+});
+
+test("MemoryStore forgets sessions past their max age", () => {
+  vi.useFakeTimers();
+  try {
+    const store = new MemoryStore(3);
+    store.set("a", { d: { n: 1 } }, 10);
+    expect(store.get("a")).toEqual({ d: { n: 1 } });
+    vi.advanceTimersByTime(11_000);
+    expect(store.get("a")).toBeUndefined();
+    store.set("b", {}, 1);
+    vi.advanceTimersByTime(2_000);
+    store.set("c", {}, 100); // every third write sweeps
+    expect(store.size).toBe(1);
+  } finally {
+    vi.useRealTimers();
   }
 });
