@@ -159,7 +159,9 @@ function isFormMedia(media: string): boolean {
 async function readForm(x: Exchange, route: CompiledRoute, media: string): Promise<void> {
   const uploads = route.uploads;
   if (!uploads || media !== "multipart/form-data") {
-    x.formFields = (await parseForm(x.req, media, { bodyLimit: x.bodyLimit }))?.fields;
+    const parsed = await parseForm(x.req, media, { bodyLimit: x.bodyLimit });
+    x.formFields = parsed?.fields;
+    x.rawBody = parsed?.raw;
     return;
   }
   const own = route.bodyLimit;

@@ -26,6 +26,8 @@ export interface FormLimits {
 
 export interface ParsedForm {
   fields: RawValues;
+  /** The body's bytes, for urlencoded bodies (multipart bodies are streamed, not kept). */
+  raw?: Buffer;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function parseForm(
 ): Promise<ParsedForm | undefined> {
   if (mediaType === "application/x-www-form-urlencoded") {
     const body = await readBody(req, limits.bodyLimit);
-    return { fields: parseQuery(body.toString("utf8"), "form body") };
+    return { fields: parseQuery(body.toString("utf8"), "form body"), raw: body };
   }
   if (mediaType === "multipart/form-data") return parseMultipart(req, limits);
   return undefined;
