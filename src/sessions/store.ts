@@ -17,6 +17,9 @@ export interface SessionStore {
  * Sessions in this process's memory: for development, tests and single-process apps (they are
  * lost on restart and not shared between workers). Expired sessions are dropped when read and
  * swept every `sweepEvery` writes.
+ *
+ * @example
+ * const app = new App({ secretKey: process.env.SECRET_KEY, session: { store: new MemoryStore() } });
  */
 export class MemoryStore implements SessionStore {
   readonly #sessions = new Map<string, { payload: string; expires: number }>();
