@@ -11,9 +11,15 @@ import { compileTrust, type TrustProxy } from "./request/proxy.js";
 import { RouteRegistry } from "./router.js";
 import { Runtime } from "./runtime.js";
 import { type ServerOptions, serverUrl, startServer, stopServer } from "./server.js";
+import type { SessionData } from "./sessions/session.js";
+import { registerStatic } from "./static/static-files.js";
+import type { ContextProcessor, TemplateFilter } from "./templates/environment.js";
+import type { UrlParams, UrlQuery } from "./templates/url-for.js";
+import { WebFeatures, type WebOptions } from "./templates/web.js";
 import type { AppState } from "./types.js";
 
-export interface AppOptions<S extends object> {
+export interface AppOptions<S extends object, D extends object = SessionData>
+  extends WebOptions<D> {
   /** The API's title, shown in the docs. */
   title?: string;
   version?: string;
@@ -79,7 +85,12 @@ class DependencyOverrides extends Map<Dependency<any>, Override> {
  * app.get("/", () => ({ message: "Hello, World!" }));
  * await app.listen(8000);
  */
-export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> {
+export class App<S extends object = AppState, D extends object = SessionData> extends RouteRegistry<
+  App<S, D>,
+  {}
+> {
+  /** Phantom: the session data's type (`session: { schema }`), for `ctx.session`. */
+  declare readonly "~session": D;
   readonly title: string;
   readonly version: string;
   readonly description: string | undefined;
@@ -95,13 +106,14 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
   readonly dependencyOverrides: Map<Dependency<any>, Override>;
   /** The node request listener, for `http.createServer(app.handler)` or a test harness. */
   readonly handler: RequestListener;
-  readonly #options: AppOptions<S>;
+  readonly #options: AppOptions<S, D>;
+  readonly #web: WebFeatures;
   readonly #runtime: Runtime;
   readonly #lifespan: LifespanRunner<S>;
   #started: Promise<void> | undefined;
   #server: Server | undefined;
 
-  constructor(options: AppOptions<S> = {}) {
+  constructor(options: AppOptions<S, D> = {}) {
     super();
     this.#options = options;
     this.title = options.title ?? "Vial";
@@ -112,7 +124,8 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
       options.logger === false ? defaultLoggerSilent() : (options.logger ?? defaultLogger());
     this.bodyLimit = options.bodyLimit ?? 1024 * 1024;
     this.#lifespan = new LifespanRunner(options.lifespan);
-    this.#runtime = new Runtime(this, this.logger, this.debug, this.bodyLimit, () => ({
+    this.#web = new WebFeatures(options, this.debug, this.logger);
+    this.#runtime = new Runtime(this, this.logger, this.debug, this.bodyLimit, this.#web, () => ({
       records: this.records,
       middleware: this.middleware,
       deps: options.deps,
@@ -122,6 +135,62 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
     if (options.bodyTimeout !== undefined) this.#runtime.bodyTimeout = options.bodyTimeout;
     this.dependencyOverrides = new DependencyOverrides(() => this.#runtime?.invalidate());
     this.handler = (req, res) => dispatch(this.#runtime, req, res);
+    if (options.static) registerStatic(this, options.static);
+  }
+
+  /**
+   * The URL path of a named route (its `name` option, or its handler's name; in a named
+   * router, `router.name`); params the path does not use go to the query string.
+   *
+   * @example
+   * app.get("/posts/{id}", { params: { id: z.int() } }, function post({ params }) { ... });
+   * app.urlFor("post", { id: 3 }, { page: 2 });  // "/posts/3?page=2"
+   */
+  urlFor(name: string, params?: UrlParams, query?: UrlQuery): string {
+    return this.#runtime.urlFor(name, params, query);
+  }
+
+  /**
+   * Adds a template filter (Flask's `template_filter`).
+   *
+   * @example
+   * app.templateFilter("shout", (text: string) => text.toUpperCase());  // {{ name | shout }}
+   */
+  templateFilter(name: string, filter: TemplateFilter): this {
+    this.#templatesOrThrow("templateFilter").addFilter(name, filter);
+    return this;
+  }
+
+  /**
+   * Adds a value or function every template sees (Flask's `template_global`).
+   *
+   * @example
+   * app.templateGlobal("siteName", "Flaskr");  // {{ siteName }}
+   */
+  templateGlobal(name: string, value: unknown): this {
+    this.#templatesOrThrow("templateGlobal").addGlobal(name, value);
+    return this;
+  }
+
+  /**
+   * Adds variables to every template rendered for a request (Flask's `context_processor`).
+   *
+   * @example
+   * app.contextProcessor(({ state }) => ({ user: state.user }));
+   */
+  contextProcessor(processor: ContextProcessor): this {
+    this.#templatesOrThrow("contextProcessor").contextProcessors.push(processor);
+    return this;
+  }
+
+  #templatesOrThrow(method: string) {
+    const templates = this.#web.templates;
+    if (!templates) {
+      throw new ConfigurationError(
+        `app.${method}(): this app has no templates. Pass the folder: new App({ templates: "templates" }).`,
+      );
+    }
+    return templates;
   }
 
   protected override changed(): void {
@@ -151,7 +220,7 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
    * @example
    * app.mount("/v1", v1);
    */
-  mount(prefix: string, target: App<any> | RequestListener): this {
+  mount(prefix: string, target: App<any, any> | RequestListener): this {
     if (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.includes("{")) {
       throw new ConfigurationError(
         `mount('${prefix}'): the prefix must start with '/', not end with one, and have no parameters.`,

@@ -11,6 +11,9 @@ import { toResponse } from "./response/send.js";
 import { compileSerializer } from "./response/serializer.js";
 import { type Matcher, RadixMatcher } from "./routing/matcher.js";
 import { parsePath } from "./routing/path.js";
+import { UNSAFE_METHODS } from "./sessions/csrf.js";
+import { RouteNames } from "./templates/url-for.js";
+import type { WebFeatures } from "./templates/web.js";
 
 /** Something mounted under a prefix: another App, or a plain node request listener. */
 export interface MountEntry {
@@ -32,6 +35,8 @@ export type Entry = CompiledRoute | MountEntry;
 export interface RouteTable {
   readonly matcher: Matcher<Entry>;
   readonly routes: readonly CompiledRoute[];
+  /** Route names for `urlFor`; two handlers with one name fail here. */
+  readonly names: RouteNames;
 }
 
 /** What compiling a route needs from its app. */
@@ -41,6 +46,7 @@ export interface CompileEnv {
   readonly overrides: ReadonlyMap<Dependency, Override>;
   readonly debug: boolean;
   readonly mounts: readonly MountEntry[];
+  readonly web: WebFeatures;
 }
 
 const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -52,6 +58,7 @@ const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 export function compileTable(records: readonly RouteRecord[], env: CompileEnv): RouteTable {
   const matcher = new RadixMatcher<Entry>();
   const routes: CompiledRoute[] = [];
+  const names = new RouteNames(records);
   const explicitHead = new Set(
     records.filter((r) => r.methods.includes("HEAD")).map((r) => r.path),
   );
@@ -73,7 +80,7 @@ export function compileTable(records: readonly RouteRecord[], env: CompileEnv): 
       for (const method of ALL_METHODS) matcher.add(method, template, mount);
     }
   }
-  return { matcher, routes };
+  return { matcher, routes, names };
 }
 
 /** Compiles one route for the app's current deps, middleware, overrides and mode. */
@@ -98,6 +105,12 @@ export function compileRoute(record: RouteRecord, env: CompileEnv): CompiledRout
     record.groups.find((g) => g.key === "params")?.fields?.map((f) => f.name) ?? [],
   );
   const keys = [...record.template.keys];
+  const csrf =
+    env.web.csrf !== undefined &&
+    options.csrf !== false &&
+    record.methods.some((m) => UNSAFE_METHODS.has(m)) &&
+    // Routes authenticated by a token or an API key do not ride on the session cookie.
+    !plan.steps.some((step) => step.dep.security !== undefined);
   const middleware = [...env.middleware, ...record.middleware];
   return {
     record,
@@ -106,6 +119,8 @@ export function compileRoute(record: RouteRecord, env: CompileEnv): CompiledRout
     emptyStatus: options.status ?? 204,
     bodyLimit: options.bodyLimit,
     bodyKind: [...bodyKinds][0] as "json" | "form" | undefined,
+    uploads: groups.some((g) => g.key === "files") ? env.web.uploads : undefined,
+    csrf,
     groups: record.groups,
     plan,
     extraParams: declared.size > 0 ? keys.filter(([name]) => !declared.has(name)) : [],

@@ -2,6 +2,9 @@ import type { BackgroundTasks } from "./background.js";
 import type { Exchange } from "./exchange.js";
 import type { VialRequest } from "./request/request.js";
 import type { ResponseState } from "./response/state.js";
+import type { Session } from "./sessions/session.js";
+import { type Render, renderOf, sessionOf, urlForOf } from "./templates/render.js";
+import type { UrlFor } from "./templates/url-for.js";
 
 const NOTHING: Readonly<Record<string, never>> = Object.freeze(Object.create(null));
 
@@ -52,5 +55,20 @@ export class Context {
   /** `X-Request-ID` when the client sent one, else a generated id; used in logs. */
   get requestId(): string {
     return this.#x.requestId;
+  }
+
+  /** The session (apps with a `secretKey`): data by key, `flash()`, `clear()`. */
+  get session(): Session<Record<string, unknown>> {
+    return sessionOf(this.#x) as unknown as Session<Record<string, unknown>>;
+  }
+
+  /** Renders a template into an HTML response: `render("index.html", { posts })`. */
+  get render(): Render {
+    return renderOf(this.#x);
+  }
+
+  /** The URL of a named route: `urlFor("post", { id: 3 })`. */
+  get urlFor(): UrlFor {
+    return urlForOf(this.#x);
   }
 }

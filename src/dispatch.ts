@@ -84,7 +84,9 @@ function miss(
   const x = new Exchange(app, req, res, undefined, {}, path, search);
   x.ctx = new Context(x);
   const chain = app.missChain();
-  const answer = chain ? chain(x) : missResponse(app, x);
+  const respond = () => (chain ? chain(x) : missResponse(app, x));
+  // A server-side session is loaded first, so a 404 page or middleware can read it.
+  const answer = app.preload ? app.preload(x).then(respond) : respond();
   answer
     .then(
       (response) => write(x, response),

@@ -55,7 +55,7 @@ export class ExceptionHandlers {
   async respond(x: Exchange, error: unknown): Promise<VialResponse> {
     const handler = this.find(error);
     if (handler) return toResponse(x, await handler(error, x.ctx as unknown as BaseContext));
-    const answer = defaultAnswer(error);
+    const answer = defaultAnswer(x, error);
     if (answer) return answer;
     throw error;
   }
@@ -64,8 +64,8 @@ export class ExceptionHandlers {
    * The default answer to an `HTTPException` or `RequestValidationError` when no handler is
    * registered for it, synchronously (the 404 and 422 paths need no promise); else `undefined`.
    */
-  answerByDefault(error: unknown): VialResponse | undefined {
-    return this.find(error) ? undefined : defaultAnswer(error);
+  answerByDefault(x: Exchange, error: unknown): VialResponse | undefined {
+    return this.find(error) ? undefined : defaultAnswer(x, error);
   }
 
   /** Logs an unhandled error with the request id, then answers 500 (no stack on the wire). */
@@ -88,14 +88,28 @@ export class ExceptionHandlers {
         );
       }
     }
+    const pages = x.app.web.errorPages;
+    if (pages?.wants(x))
+      return pages.render(x, { status: 500, detail: "Internal Server Error", error });
     return new JSONResponse({ detail: "Internal Server Error" }, { status: 500 });
   }
 }
 
-function defaultAnswer(error: unknown): VialResponse | undefined {
-  if (error instanceof HTTPException) return httpExceptionResponse(error);
-  if (error instanceof RequestValidationError)
+/** HTML error pages for browsers on server-rendered apps, FastAPI's JSON bodies otherwise. */
+function defaultAnswer(x: Exchange, error: unknown): VialResponse | undefined {
+  const pages = x.app.web.errorPages;
+  if (error instanceof HTTPException) {
+    if (pages?.wants(x) && !bodiless(error.status)) {
+      const { status, detail, headers } = error;
+      return pages.render(x, { status, detail, headers });
+    }
+    return httpExceptionResponse(error);
+  }
+  if (error instanceof RequestValidationError) {
+    if (pages?.wants(x))
+      return pages.render(x, { status: 422, detail: "Invalid input", errors: error.errors });
     return new JSONResponse({ detail: error.errors }, { status: 422 });
+  }
   return undefined;
 }
 

@@ -6,7 +6,9 @@ import type { AppRuntime, CompiledRoute } from "./internal/runtime.js";
 import type { Trust } from "./request/proxy.js";
 import { parseQuery, type RawValues } from "./request/query.js";
 import { parseCookieHeader, type RequestSource, VialRequest } from "./request/request.js";
+import type { UploadCollector, UploadFile } from "./request/uploads.js";
 import { ResponseState } from "./response/state.js";
+import type { LoadedSession } from "./sessions/sessions.js";
 import type { ValidationErrorItem } from "./validation/errors.js";
 
 /** A generator dependency waiting at its `yield` for the request to end. */
@@ -27,6 +29,12 @@ export class Exchange implements RequestSource {
   json: unknown = undefined;
   /** Raw form fields, once read (`undefined` when the body was not a form). */
   formFields: RawValues | undefined = undefined;
+  /** Uploaded files by field, once read (routes taking `files`). */
+  uploadFiles: Record<string, UploadFile[]> | undefined = undefined;
+  /** Holds the request's spooled temp files, removed after the response. */
+  uploads: UploadCollector | undefined = undefined;
+  /** The session, once loaded (apps with a `secretKey`). */
+  session: LoadedSession | undefined = undefined;
   /** Set when the body cannot be what the route declares (e.g. not JSON); reported as its error. */
   bodyError: ValidationErrorItem | undefined = undefined;
   responseState: ResponseState | undefined = undefined;
@@ -105,6 +113,10 @@ export class Exchange implements RequestSource {
 
   /** Whether anything must run once the response is sent. */
   get hasAfterWork(): boolean {
-    return this.exitStack !== undefined || (this.backgroundTasks?.size ?? 0) > 0;
+    return (
+      this.exitStack !== undefined ||
+      (this.backgroundTasks?.size ?? 0) > 0 ||
+      this.uploads !== undefined
+    );
   }
 }

@@ -31,6 +31,8 @@ export { type TrustedHostOptions, trustedHost } from "./middleware/trusted-host.
 export type { TrustProxy } from "./request/proxy.js";
 export type { RawValues } from "./request/query.js";
 export type { VialRequest } from "./request/request.js";
+// Uploads
+export { secureFilename, UploadFile, type UploadLimits } from "./request/uploads.js";
 export type { CookieOptions } from "./response/cookies.js";
 export { HeaderMap, type HeadersInit } from "./response/headers.js";
 // Responses
@@ -41,6 +43,7 @@ export {
   PlainTextResponse,
   RedirectResponse,
   type ResponseInit,
+  type RouteTarget,
   StreamingResponse,
   type StreamSource,
   VialResponse,
@@ -48,6 +51,31 @@ export {
 export type { ResponseState } from "./response/state.js";
 export { type IncludeOptions, Router, type RouterOptions } from "./router.js";
 export type { ServerOptions } from "./server.js";
+// Sessions, flash messages, CSRF
+export type { CsrfOptions } from "./sessions/csrf.js";
+export type {
+  FlashedMessage,
+  FlashOptions,
+  Session,
+  SessionData,
+  SessionMethods,
+  SessionPayload,
+} from "./sessions/session.js";
+export type { SessionOptions } from "./sessions/sessions.js";
+export { MemoryStore, type SessionStore } from "./sessions/store.js";
+// Static files
+export type { StaticFolder, StaticOption } from "./static/static-files.js";
+// Templates, URLs, error pages
+export type {
+  ContextProcessor,
+  TemplateFilter,
+  TemplatesOptions,
+} from "./templates/environment.js";
+export type { ErrorPagesOption } from "./templates/error-pages.js";
+export type { Render } from "./templates/render.js";
+export { TemplateError } from "./templates/template-error.js";
+export type { UrlFor, UrlParams, UrlQuery } from "./templates/url-for.js";
+export type { WebOptions } from "./templates/web.js";
 export type {
   AppState,
   BaseContext,
@@ -58,6 +86,7 @@ export type {
   RouteContext,
   RouteMethod,
   RouteOptions,
+  SessionOf,
 } from "./types.js";
 export type { InputSource, ValidationErrorItem } from "./validation/errors.js";
 export type { FieldSchemas, InputSchema, Schema } from "./validation/schema.js";

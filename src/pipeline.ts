@@ -10,8 +10,10 @@ import type { Exchange } from "./exchange.js";
 import type { CompiledRoute } from "./internal/runtime.js";
 import { isJsonMediaType, mediaTypeOf, parseJson, readBody } from "./request/body.js";
 import { parseForm } from "./request/form.js";
+import { UploadCollector } from "./request/uploads.js";
 import type { VialResponse } from "./response/responses.js";
 import { send, toResponse, write } from "./response/send.js";
+import { checkCsrf, UNSAFE_METHODS } from "./sessions/csrf.js";
 import type { ValidationErrorItem } from "./validation/errors.js";
 
 /** Resolves once the after-response work of a request is done; the test client waits on it. */
@@ -25,6 +27,18 @@ export const AFTER_WORK = Symbol("vial.afterWork");
 export function handleRoute(x: Exchange): void {
   const route = x.route!;
   x.ctx = new Context(x);
+  const preload = x.app.preload;
+  if (preload) {
+    preload(x).then(
+      () => start(x, route),
+      (error) => fail(x, error),
+    );
+    return;
+  }
+  start(x, route);
+}
+
+function start(x: Exchange, route: CompiledRoute): void {
   if (route.chain) {
     route
       .chain(x)
@@ -59,6 +73,12 @@ export async function routeTerminal(x: Exchange): Promise<VialResponse> {
 }
 
 function run(x: Exchange, route: CompiledRoute): unknown {
+  if (route.csrf && UNSAFE_METHODS.has(x.req.method!)) {
+    return readRequestBody(x, route).then(() => {
+      checkCsrf(x, x.app.web.sessions!, x.app.web.csrf!);
+      return solveAndCall(x, route);
+    });
+  }
   if (route.bodyKind) return readRequestBody(x, route).then(() => solveAndCall(x, route));
   return solveAndCall(x, route);
 }
@@ -108,12 +128,12 @@ function call(x: Exchange, route: CompiledRoute, errors: ValidationErrorItem[]):
 async function readRequestBody(x: Exchange, route: CompiledRoute): Promise<void> {
   const limit = x.bodyLimit;
   const media = mediaTypeOf(x.req.headers["content-type"]);
-  if (route.bodyKind === "form") {
-    x.formFields = (
-      await parseForm(x.req, media, { bodyLimit: limit, idleTimeout: x.bodyTimeout })
-    )?.fields;
+  // A CSRF-checked route without a form input still reads a posted form, for its token.
+  if (route.bodyKind === "form" || (route.bodyKind === undefined && isFormMedia(media))) {
+    await readForm(x, route, media);
     return;
   }
+  if (route.bodyKind === undefined) return;
   const bytes = await readBody(x.req, limit, x.bodyTimeout);
   x.rawBody = bytes;
   if (bytes.length === 0) return;
@@ -130,6 +150,37 @@ async function readRequestBody(x: Exchange, route: CompiledRoute): Promise<void>
     msg: `Input should be a valid dictionary or object to extract fields from: expected a JSON body (Content-Type: application/json), got '${media}'`,
     input: text,
   };
+}
+
+function isFormMedia(media: string): boolean {
+  return media === "application/x-www-form-urlencoded" || media === "multipart/form-data";
+}
+
+async function readForm(x: Exchange, route: CompiledRoute, media: string): Promise<void> {
+  const uploads = route.uploads;
+  if (!uploads || media !== "multipart/form-data") {
+    const parsed = await parseForm(x.req, media, {
+      bodyLimit: x.bodyLimit,
+      idleTimeout: x.bodyTimeout,
+    });
+    x.formFields = parsed?.fields;
+    x.rawBody = parsed?.raw;
+    return;
+  }
+  const own = route.bodyLimit;
+  x.uploads = new UploadCollector(uploads);
+  const parsed = await parseForm(x.req, media, {
+    bodyLimit: own ?? uploads.totalSize,
+    bodyLimitName: own === undefined ? "upload limit (uploads.totalSize)" : "route's bodyLimit",
+    fieldSize: uploads.fieldSize,
+    parts: uploads.parts,
+    files: uploads.files,
+    fileSize: uploads.fileSize,
+    collector: x.uploads,
+    idleTimeout: x.bodyTimeout,
+  });
+  x.formFields = parsed?.fields;
+  x.uploadFiles = x.uploads.files;
 }
 
 function respond(x: Exchange, value: unknown): void {
@@ -158,7 +209,7 @@ function fail(x: Exchange, error: unknown): void {
     failAfterHeaders(x, error);
     return;
   }
-  const answer = x.exitStack === undefined ? x.app.answerByDefault(error) : undefined;
+  const answer = x.exitStack === undefined ? x.app.answerByDefault(x, error) : undefined;
   if (answer === undefined) {
     failSlowly(x, error);
     return;
@@ -183,6 +234,7 @@ async function failSlowly(x: Exchange, error: unknown): Promise<void> {
   if (error instanceof ClientDisconnected) {
     await throwIntoGenerators(x, error);
     x.res.destroy();
+    await x.uploads?.discard();
     return;
   }
   const answered = await throwIntoGenerators(x, error);
@@ -232,6 +284,12 @@ async function afterResponse(x: Exchange): Promise<void> {
       logger.error({ err: error, requestId: x.requestId }, "A dependency's tear-down failed"),
     );
   }
+  // Uploads live until background tasks and tear-downs are done with them.
+  await x.uploads
+    ?.discard()
+    .catch((error) =>
+      logger.error({ err: error, requestId: x.requestId }, "Removing uploads failed"),
+    );
 }
 
 function isPromise(value: unknown): value is Promise<unknown> {

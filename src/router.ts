@@ -29,6 +29,7 @@ const KNOWN_OPTIONS = new Set([
   "bodyLimit",
   "middleware",
   "methods",
+  "csrf",
 ]);
 
 /** What a router adds to every route registered on it. */
@@ -40,6 +41,11 @@ export interface RouterOptions<D extends DepsSpec | undefined = undefined> {
   deps?: D;
   /** Extra documented responses of every route here. */
   responses?: ResponsesSpec;
+  /**
+   * Prefixes the names of the routes here, as a Flask blueprint does: in a router named `auth`,
+   * the handler `login` is the route `auth.login` for `urlFor`.
+   */
+  name?: string;
 }
 
 /** What `include` adds to every route it brings in. */
@@ -56,6 +62,7 @@ interface Base {
   tags: readonly string[];
   deps: DepsSpec | undefined;
   responses: ResponsesSpec;
+  name: string | undefined;
 }
 
 /**
@@ -87,6 +94,7 @@ export class RouteRegistry<A, RD> {
       tags: base.tags ?? [],
       deps: base.deps,
       responses: base.responses ?? {},
+      name: base.name,
     };
     const self = this as unknown as Record<string, unknown>;
     for (const method of ROUTE_METHODS) {
@@ -145,6 +153,7 @@ export class RouteRegistry<A, RD> {
         deps: [...deps, ...record.deps],
         middleware: [...(router.middleware as Middleware[]), ...record.middleware],
         responses: { ...base.responses, ...options.responses, ...record.responses },
+        name: qualify(base.name, record.name),
       });
     }
     this.changed();
@@ -182,7 +191,7 @@ export class RouteRegistry<A, RD> {
       deps: [base.deps, options.deps].filter((d): d is DepsSpec => d !== undefined),
       middleware: options.middleware ?? [],
       responses: { ...base.responses, ...options.responses },
-      name: options.name ?? (handler.name || undefined),
+      name: qualify(base.name, options.name ?? (handler.name || undefined)),
     });
     this.changed();
     return this;
@@ -222,6 +231,11 @@ function checkOptions(options: AnyRouteOptions, label: string): void {
   }
 }
 
+/** `auth` + `login` -> `auth.login`: a named router prefixes its routes' names. */
+function qualify(prefix: string | undefined, name: string | undefined): string | undefined {
+  return prefix && name ? `${prefix}.${name}` : name;
+}
+
 function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
@@ -245,6 +259,7 @@ export class Router<D extends DepsSpec | undefined = undefined> extends RouteReg
       tags: options.tags,
       deps: options.deps,
       responses: options.responses,
+      name: options.name,
     });
   }
 }

@@ -13,9 +13,11 @@ import { DEFAULT_BODY_TIMEOUT } from "./request/body.js";
 import type { Trust } from "./request/proxy.js";
 import type { VialResponse } from "./response/responses.js";
 import { toResponse } from "./response/send.js";
+import type { UrlParams, UrlQuery } from "./templates/url-for.js";
+import type { WebFeatures } from "./templates/web.js";
 
 /** What the runtime reads from its App each time it compiles. */
-export interface RuntimeSource extends Omit<CompileEnv, "debug" | "mounts"> {
+export interface RuntimeSource extends Omit<CompileEnv, "debug" | "mounts" | "web"> {
   readonly records: readonly RouteRecord[];
 }
 
@@ -42,8 +44,17 @@ export class Runtime implements DispatchTarget {
     readonly logger: Logger,
     readonly debug: boolean,
     readonly bodyLimit: number,
+    readonly web: WebFeatures,
     private readonly source: () => RuntimeSource,
-  ) {}
+  ) {
+    const sessions = web.sessions;
+    this.preload = sessions?.store ? (x) => sessions.preload(x) : undefined;
+  }
+
+  readonly preload: ((x: Exchange) => Promise<void>) | undefined;
+
+  readonly urlFor = (name: string, params?: UrlParams, query?: UrlQuery): string =>
+    this.table().names.build(name, params, query);
 
   /** Forgets the compiled table; the next request compiles it again. */
   invalidate(): void {
@@ -58,6 +69,7 @@ export class Runtime implements DispatchTarget {
         ...source,
         debug: this.debug,
         mounts: this.mounts,
+        web: this.web,
       });
     }
     return this.#table;
@@ -83,8 +95,8 @@ export class Runtime implements DispatchTarget {
     return this.exceptionHandlers.respond(x, error);
   }
 
-  answerByDefault(error: unknown): VialResponse | undefined {
-    return this.exceptionHandlers.answerByDefault(error);
+  answerByDefault(x: Exchange, error: unknown): VialResponse | undefined {
+    return this.exceptionHandlers.answerByDefault(x, error);
   }
 
   handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse> {

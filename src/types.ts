@@ -4,8 +4,12 @@ import type { DepsSpec } from "./di/analyse.js";
 import type { Dependency, ReservedKey } from "./di/dependency.js";
 import type { RouteMeta } from "./internal/record.js";
 import type { VialRequest } from "./request/request.js";
+import type { UploadFile } from "./request/uploads.js";
 import type { VialResponse } from "./response/responses.js";
 import type { ResponseState } from "./response/state.js";
+import type { Session, SessionData } from "./sessions/session.js";
+import type { Render } from "./templates/render.js";
+import type { UrlFor } from "./templates/url-for.js";
 import type { FieldSchemas, InputSchema, Schema } from "./validation/schema.js";
 
 /**
@@ -76,7 +80,28 @@ export interface BaseContext<A = unknown> {
   readonly state: Record<string, unknown>;
   /** `X-Request-ID` when the client sent one, else a generated id. */
   readonly requestId: string;
+  /**
+   * The session (apps with a `secretKey`): typed by the App's `session.schema`, else by the
+   * augmentable `SessionData`.
+   */
+  readonly session: SessionOf<A>;
+  /** Renders a template into an HTML response (apps with `templates`). */
+  readonly render: Render;
+  /** The URL of a named route. */
+  readonly urlFor: UrlFor;
 }
+
+/** The session type of an App: from its `session.schema`, else `SessionData`. */
+export type SessionOf<A> = A extends { readonly "~session": infer D }
+  ? Session<D>
+  : Session<SessionData>;
+
+/** `z.file()` validates any `File`; what `files` holds are `UploadFile`s. */
+export type AsUploads<V> = V extends File
+  ? UploadFile
+  : V extends readonly (infer E)[]
+    ? AsUploads<E>[]
+    : V;
 
 type Declared<S, Otherwise = NoKeys> = [S] extends [undefined] ? Otherwise : Infer<S>;
 
@@ -90,7 +115,7 @@ export type Ctx<P extends string, Pa, Q, H, C, B, F, Fi, D, A> = BaseContext<A> 
   readonly cookies: Declared<C>;
   readonly body: Declared<B, undefined>;
   readonly form: Declared<F>;
-  readonly files: Declared<Fi>;
+  readonly files: { [K in keyof Declared<Fi>]: AsUploads<Declared<Fi>[K]> };
 } & DepValues<D>;
 
 /** A route handler: gets its context, returns data or a response. */

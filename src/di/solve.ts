@@ -3,6 +3,9 @@ import type { Exchange, OpenGenerator } from "../exchange.js";
 import { extract, type InputGroup, rawValues } from "../request/inputs.js";
 import type { VialRequest } from "../request/request.js";
 import type { ResponseState } from "../response/state.js";
+import type { Session } from "../sessions/session.js";
+import { type Render, renderOf, sessionOf, urlForOf } from "../templates/render.js";
+import type { UrlFor } from "../templates/url-for.js";
 import type { ValidationErrorItem } from "../validation/errors.js";
 import type { Outcome } from "../validation/validator.js";
 import type { Plan } from "./analyse.js";
@@ -41,6 +44,18 @@ export class DependencyArgs {
 
   get requestId(): string {
     return this.#x.requestId;
+  }
+
+  get session(): Session<Record<string, unknown>> {
+    return sessionOf(this.#x) as unknown as Session<Record<string, unknown>>;
+  }
+
+  get render(): Render {
+    return renderOf(this.#x);
+  }
+
+  get urlFor(): UrlFor {
+    return urlForOf(this.#x);
   }
 }
 

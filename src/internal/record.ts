@@ -35,6 +35,8 @@ export interface RouteMeta {
   bodyLimit?: number;
   /** Middleware around this route only, inside the app's and routers'. */
   middleware?: Middleware[];
+  /** `false` exempts the route from CSRF checks (e.g. a webhook posting a form). */
+  csrf?: boolean;
 }
 
 /** Route options as stored, without their types. */

@@ -4,8 +4,11 @@ import type { Exchange } from "../exchange.js";
 import type { Logger } from "../logger.js";
 import type { InputGroup } from "../request/inputs.js";
 import type { Trust } from "../request/proxy.js";
+import type { UploadLimits } from "../request/uploads.js";
 import type { VialResponse } from "../response/responses.js";
 import type { Serialize } from "../response/serializer.js";
+import type { UrlFor } from "../templates/url-for.js";
+import type { WebFeatures } from "../templates/web.js";
 import type { RouteRecord } from "./record.js";
 
 /** A route compiled when the app starts: everything a request needs, nothing left to decide. */
@@ -19,6 +22,10 @@ export interface CompiledRoute {
   readonly bodyLimit: number | undefined;
   /** Which body to read before solving: JSON, a form, or none. */
   readonly bodyKind: "json" | "form" | undefined;
+  /** Upload limits when the route (or a dependency) takes `files`; else file parts are skipped. */
+  readonly uploads: Required<UploadLimits> | undefined;
+  /** Unsafe requests need a CSRF token (apps with sessions; not for API-key or bearer routes). */
+  readonly csrf: boolean;
   /** The route's own inputs. */
   readonly groups: readonly InputGroup[];
   readonly plan: Plan;
@@ -43,12 +50,18 @@ export interface AppRuntime {
   readonly trust: Trust | undefined;
   /** How long a request body may stall before 408, in ms. */
   readonly bodyTimeout: number;
+  /** Templates, sessions, CSRF, error pages and upload limits, as configured. */
+  readonly web: WebFeatures;
+  /** Builds a route's URL from its name. */
+  readonly urlFor: UrlFor;
+  /** Loads what a request needs before it is handled (server-side sessions); else `undefined`. */
+  readonly preload: ((x: Exchange) => Promise<void>) | undefined;
   /** The value of an app-scoped dependency, made on first use. */
   appValue(dep: Dependency): Promise<unknown>;
   /** Answers an error with the registered exception handlers; rethrows what none handles. */
   handleError(x: Exchange, error: unknown): Promise<VialResponse>;
   /** The default answer to a known error when no handler is registered for it; else `undefined`. */
-  answerByDefault(error: unknown): VialResponse | undefined;
+  answerByDefault(x: Exchange, error: unknown): VialResponse | undefined;
   /** Answers an error nothing handled: logged with the request id, then 500. */
   handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse>;
   /** Keeps after-response work in view, so shutdown can wait for it. */

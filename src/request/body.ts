@@ -22,6 +22,14 @@ export function readBody(
   limit: number,
   idleTimeout = DEFAULT_BODY_TIMEOUT,
 ): Promise<Buffer> {
+  if (req.readableEnded) {
+    // Waiting for a stream that already ended would hang the request forever.
+    return Promise.reject(
+      new Error(
+        "The request body was already read as a multipart form; it is not kept. Declare the fields in `form`/`files` instead of reading request.body().",
+      ),
+    );
+  }
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) {
     return Promise.reject(tooLarge(limit));

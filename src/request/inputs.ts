@@ -10,6 +10,7 @@ import {
 import { compileValidator, type Validate } from "../validation/validator.js";
 import { type Coercer, compileCoercer, jsonTypes } from "./coerce.js";
 import type { RawValues } from "./query.js";
+import type { UploadFile } from "./uploads.js";
 
 export const INPUT_KEYS = [
   "params",
@@ -68,6 +69,8 @@ export interface RawSources {
   rawCookies(): Record<string, string | undefined>;
   json: unknown;
   formFields: RawValues | undefined;
+  /** Uploaded files by field, once a multipart body was read for a route taking `files`. */
+  uploadFiles: Record<string, UploadFile[]> | undefined;
 }
 
 /**
@@ -83,7 +86,6 @@ export function compileInputs(
   for (const key of INPUT_KEYS) {
     const schema = spec[key];
     if (schema === undefined) continue;
-    if (key === "files") continue; // read by the uploads layer
     groups.push(compileGroup(key, schema, where, pathNames));
   }
   return groups;
@@ -157,7 +159,7 @@ function wireNamer(
 export function extract(group: InputGroup, sources: RawSources): unknown {
   const fields = group.fields;
   if (fields === undefined) return sources.json;
-  const bag = rawBag(group.source, sources);
+  const bag = rawBag(group, sources);
   const out: Record<string, unknown> = {};
   if (group.passUndeclared) {
     for (const key in bag) if (!fields.some((f) => f.wire === key)) out[key] = bag[key];
@@ -176,14 +178,14 @@ export function rawValues(
   group: InputGroup,
   sources: RawSources,
 ): Record<string, string | string[] | undefined> {
-  return rawBag(group.source, sources);
+  // Files are reported by the schema's own errors, not as wire values.
+  return group.key === "files" ? {} : rawBag(group, sources);
 }
 
-function rawBag(
-  source: InputSource,
-  sources: RawSources,
-): Record<string, string | string[] | undefined> {
-  switch (source) {
+/** The raw values of a group's source by wire name; files are lists of `UploadFile`s. */
+function rawBag(group: InputGroup, sources: RawSources): Record<string, any> {
+  if (group.key === "files") return sources.uploadFiles ?? {};
+  switch (group.source) {
     case "path":
       return sources.params;
     case "query":

@@ -17,6 +17,7 @@ export interface RequestSource {
   rawBody: Buffer | undefined;
   rawQuery(): RawValues;
   rawCookies(): Record<string, string | undefined>;
+  formFields: RawValues | undefined;
 }
 
 /**
@@ -97,6 +98,14 @@ export class VialRequest {
     return this.#source.rawCookies();
   }
 
+  /**
+   * The form fields as received, unvalidated, once a form body was read (a route taking `form`
+   * or `files`, or a CSRF-checked post); else empty. Templates read it as Flask's `request.form`.
+   */
+  get form(): RawValues {
+    return this.#source.formFields ?? NO_FIELDS;
+  }
+
   /** The body's bytes (read once, within the app's `bodyLimit`). */
   async body(): Promise<Buffer> {
     const source = this.#source;
@@ -113,6 +122,8 @@ export class VialRequest {
     return JSON.parse(await this.text());
   }
 }
+
+const NO_FIELDS: RawValues = Object.freeze(Object.create(null));
 
 export function parseCookieHeader(header: string | undefined): Record<string, string | undefined> {
   return header ? parseCookies(header) : Object.create(null);

@@ -102,16 +102,37 @@ export class PlainTextResponse extends VialResponse {
   static override mediaType = "text/plain";
 }
 
+/** A redirect to a route by name: `urlFor`'s arguments. */
+export interface RouteTarget {
+  route: string;
+  params?: Readonly<Record<string, string | number | boolean | bigint | null | undefined>>;
+  query?: Readonly<Record<string, unknown>>;
+}
+
 /**
- * A redirect; 307 by default, which keeps the method and body (use 303 after a form POST).
+ * A redirect to a URL, or to a route by name (its URL is built when the response is sent);
+ * 307 by default, which keeps the method and body (use 303 after a form POST).
  *
  * @example
  * return new RedirectResponse("/login", { status: 303 });
+ * return new RedirectResponse({ route: "post", params: { id: 3 } }, { status: 303 });
  */
 export class RedirectResponse extends VialResponse {
-  constructor(url: string, init: Omit<ResponseInit, "mediaType"> = {}) {
+  /** The route to redirect to, until its URL is built. */
+  route: RouteTarget | undefined;
+
+  constructor(url: string | RouteTarget, init: Omit<ResponseInit, "mediaType"> = {}) {
     super(undefined, { status: 307, ...init });
-    this.headers.set("location", encodeURI(decodeURISafe(url)));
+    if (typeof url === "string") this.headers.set("location", encodeURI(decodeURISafe(url)));
+    else this.route = url;
+  }
+
+  /** Sets `Location` from the route name, with the app's `urlFor`. */
+  resolve(urlFor: (name: string, params?: any, query?: any) => string): void {
+    if (!this.route) return;
+    const { route, params, query } = this.route;
+    this.headers.set("location", urlFor(route, params, query));
+    this.route = undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { Exchange } from "../exchange.js";
-import { bodiless, StreamingResponse, VialResponse } from "./responses.js";
+import { bodiless, RedirectResponse, StreamingResponse, VialResponse } from "./responses.js";
 
 const JSON_TYPE = "application/json";
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -58,7 +58,7 @@ export function toResponse(x: Exchange, value: unknown): VialResponse {
  */
 export function send(x: Exchange, value: unknown): void | Promise<void> {
   const route = x.route;
-  if (route && x.responseState === undefined) {
+  if (route && x.responseState === undefined && x.session === undefined) {
     switch (typeof value) {
       case "object":
         if (
@@ -81,6 +81,10 @@ export function send(x: Exchange, value: unknown): void | Promise<void> {
 
 /** Writes a response object, headers and body. */
 export function write(x: Exchange, response: VialResponse): void | Promise<void> {
+  if (x.session !== undefined) {
+    const saved = x.app.web.sessions!.commit(x, response);
+    if (saved) return saved.then(() => response.write(x.res, x.req.method === "HEAD"));
+  }
   return response.write(x.res, x.req.method === "HEAD");
 }
 
@@ -96,6 +100,7 @@ function writeSimple(x: Exchange, status: number, type: string, body: string): v
 }
 
 function withState(x: Exchange, response: VialResponse): VialResponse {
+  if (response instanceof RedirectResponse && response.route) response.resolve(x.app.urlFor);
   const state = x.responseState;
   if (state) response.headers.merge(state.headers);
   return response;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import { inject } from "light-my-request";
 import type { App } from "../app.js";
@@ -9,6 +10,13 @@ import { TestResponse } from "./response.js";
 
 type Scalar = string | number | boolean;
 
+/** A file to upload: its name, content and media type (default `application/octet-stream`). */
+export interface UploadSpec {
+  filename: string;
+  content: string | Uint8Array;
+  type?: string;
+}
+
 export interface RequestOptions {
   /** Query parameters; arrays repeat the key. Added to any query already in the path. */
   query?: Record<string, Scalar | Scalar[] | undefined>;
@@ -17,8 +25,10 @@ export interface RequestOptions {
   cookies?: Record<string, string>;
   /** A JSON body, sent with `Content-Type: application/json`. */
   json?: unknown;
-  /** An urlencoded form body. */
+  /** An urlencoded form body; with `files`, the text fields of a multipart body. */
   form?: Record<string, Scalar | Scalar[]>;
+  /** Files to upload as `multipart/form-data` (with `form`'s fields); a list repeats the field. */
+  files?: Record<string, UploadSpec | UploadSpec[]>;
   /** A raw body, sent as is: no content type is added. */
   body?: string | Uint8Array;
   /** Overrides the client's `followRedirects` for this request. */
@@ -72,11 +82,11 @@ const MAX_REDIRECTS = 20;
  */
 export class TestClient {
   readonly cookies = new CookieJar();
-  readonly #app: App<any>;
+  readonly #app: App<any, any>;
   readonly #options: TestClientOptions;
   #server: Promise<Server> | undefined;
 
-  constructor(app: App<any>, options: TestClientOptions = {}) {
+  constructor(app: App<any, any>, options: TestClientOptions = {}) {
     this.#app = app;
     this.#options = options;
   }
@@ -152,6 +162,10 @@ export class TestClient {
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
       headers["content-type"] ??= "application/json";
+    } else if (options.files !== undefined) {
+      const boundary = `----vial${randomBytes(12).toString("hex")}`;
+      body = encodeMultipart(boundary, options.form ?? {}, options.files);
+      headers["content-type"] ??= `multipart/form-data; boundary=${boundary}`;
     } else if (options.form !== undefined) {
       body = encodeForm(options.form);
       headers["content-type"] ??= "application/x-www-form-urlencoded";
@@ -239,6 +253,34 @@ function encodeForm(form: Record<string, Scalar | Scalar[]>): string {
     for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
   }
   return params.toString();
+}
+
+function encodeMultipart(
+  boundary: string,
+  form: Record<string, Scalar | Scalar[]>,
+  files: Record<string, UploadSpec | UploadSpec[]>,
+): Buffer {
+  const chunks: Buffer[] = [];
+  const quote = (text: string) => text.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
+  for (const [name, value] of Object.entries(form)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${v}\r\n`,
+        ),
+      );
+    }
+  }
+  for (const [name, value] of Object.entries(files)) {
+    for (const file of Array.isArray(value) ? value : [value]) {
+      const head =
+        `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"; filename="${quote(file.filename)}"\r\n` +
+        `Content-Type: ${file.type ?? "application/octet-stream"}\r\n\r\n`;
+      chunks.push(Buffer.from(head), Buffer.from(file.content), Buffer.from("\r\n"));
+    }
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(chunks);
 }
 
 function withQuery(path: string, query: RequestOptions["query"]): string {

@@ -1,5 +1,10 @@
 // The public API of `vial/testing`.
 
-export { type RequestOptions, TestClient, type TestClientOptions } from "./client.js";
+export {
+  type RequestOptions,
+  TestClient,
+  type TestClientOptions,
+  type UploadSpec,
+} from "./client.js";
 export { CookieJar } from "./cookie-jar.js";
 export { TestResponse } from "./response.js";

@@ -1,0 +1,4 @@
+import { createApp } from "./app.js";
+
+const app = createApp();
+await app.listen(Number(process.env.PORT ?? 8000));
