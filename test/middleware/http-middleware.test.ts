@@ -168,7 +168,22 @@ describe("concurrencyLimit", () => {
     expect((await client.get("/slow")).status).toBe(200);
   });
 
+  test("while the event loop lags past maxEventLoopDelay: 503, then service resumes", async () => {
+    const app = new App();
+    app.use(concurrencyLimit({ maxEventLoopDelay: 30 }));
+    app.get("/", () => "ok");
+    const client = new TestClient(app);
+    expect((await client.get("/")).status).toBe(200);
+    const until = performance.now() + 200;
+    while (performance.now() < until); // block the event loop, as CPU-bound overload does
+    await new Promise((r) => setTimeout(r, 1)); // let the sampling timer see the delay
+    expect((await client.get("/")).status).toBe(503);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await client.get("/")).status).toBe(200);
+  });
+
   test("a bad limit fails at startup", () => {
     expect(() => concurrencyLimit({ max: 0 })).toThrow(/positive integer/);
+    expect(() => concurrencyLimit({})).toThrow(/max.*maxEventLoopDelay/);
   });
 });
