@@ -21,6 +21,14 @@ export {
 export type { ExceptionHandler } from "./exception-handlers.js";
 export type { ResponseSpec, ResponsesSpec, RouteMeta } from "./internal/record.js";
 export type { Lifespan } from "./lifespan.js";
+// Logging and settings
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+} from "./logger.js";
 // Middleware
 export type { Middleware, Next } from "./middleware/compose.js";
 export type { RawValues } from "./request/query.js";

@@ -25,6 +25,8 @@ export interface RuntimeSource extends Omit<CompileEnv, "debug" | "mounts"> {
 export class Runtime implements DispatchTarget {
   readonly exceptionHandlers = new ExceptionHandlers();
   readonly mounts: MountEntry[] = [];
+  /** Set by the App from `AppOptions.accessLog`; read once per request. */
+  accessLog = false;
   #table: RouteTable | undefined = undefined;
   #missChain: ((x: Exchange) => Promise<VialResponse>) | null | undefined = undefined;
   readonly #pending = new Set<Promise<void>>();
