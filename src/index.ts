@@ -50,6 +50,7 @@ export {
 export type { ResponseState } from "./response/state.js";
 export { type IncludeOptions, Router, type RouterOptions } from "./router.js";
 export type { ServerOptions } from "./server.js";
+export { SettingsError, type SettingsOptions, type SettingsProblem, settings } from "./settings.js";
 export type {
   AppState,
   BaseContext,
