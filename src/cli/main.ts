@@ -51,48 +51,73 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-function buildProgram(done: (code: number) => void): Command {
+type Done = (code: number) => void;
+
+function buildProgram(done: Done): Command {
   const program = new Command("vial")
     .description("Run, inspect and create Vial apps.")
     .version(ownPackage().version, "-v, --version")
     .exitOverride()
     .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true });
-  program
-    .command("dev")
+  addDev(program, done);
+  addRun(program, done);
+  addRoutes(program);
+  addOpenapi(program);
+  addNew(program);
+  return program;
+}
+
+function addDev(program: Command, done: Done): void {
+  const command = serveCommand(program, "dev", "127.0.0.1")
     .description("Serve the app for development: reloads on change, pretty logs.")
-    .argument("[file]", "the app file (default: app.ts, main.ts, src/app.ts, src/main.ts, or .js)")
-    .addOption(appOption())
-    .option("--host <host>", "the address to listen on", "127.0.0.1")
     .option("--port <port>", "the port (0: any free one, kept across reloads)", parsePort, 8000)
-    .option("--watch <dir...>", "folders to watch (default: the working directory)")
-    .addOption(new Option("--access-log", "log every request (default)"))
-    .option("--no-access-log", "do not log every request")
-    .addOption(logLevelOption())
-    .option("--debug", "show stack traces")
-    .action(async (file: string | undefined, flags: ServeFlags & { watch?: string[] }) => {
+    .option("--watch <dir...>", "folders to watch (default: the working directory)");
+  withLogging(command).action(
+    async (file: string | undefined, flags: ServeFlags & { watch?: string[] }) => {
       const app = resolveAppSpec(process.cwd(), file, flags.app);
       const watch = (flags.watch ?? []).map((dir) => resolve(dir));
       done(await dev({ ...serveOptions(app, flags), watch }));
-    });
-  program
-    .command("run")
+    },
+  );
+}
+
+function addRun(program: Command, done: Done): void {
+  const command = serveCommand(program, "run", "0.0.0.0")
     .description("Serve the app for production: several workers, JSON logs, graceful restarts.")
-    .argument("[file]", "the app file (found as for `vial dev` when left out)")
-    .addOption(appOption())
-    .option("--host <host>", "the address to listen on", "0.0.0.0")
-    .option("--port <port>", "the port (default: $PORT, else 8000)", parsePort, defaultPort())
+    .addOption(
+      new Option("--port <port>", "the port")
+        .argParser(parsePort)
+        .default(defaultPort(), "$PORT, else 8000"),
+    )
     .option("--workers <n>", "worker processes, or 'auto' for one per CPU", parseWorkers, 1)
-    .option("--graceful-timeout <s>", "seconds a stopping worker may take", parseSeconds, 30)
+    .option("--graceful-timeout <s>", "seconds a stopping worker may take", parseSeconds, 30);
+  withLogging(command).action(async (file: string | undefined, flags: ServeFlags & RunFlags) => {
+    const app = resolveAppSpec(process.cwd(), file, flags.app);
+    const gracefulTimeout = flags.gracefulTimeout * 1000;
+    done(await run({ ...serveOptions(app, flags), workers: flags.workers, gracefulTimeout }));
+  });
+}
+
+/** What `dev` and `run` share: the app, the host, logging flags, --debug. */
+function serveCommand(program: Command, name: string, host: string): Command {
+  return program
+    .command(name)
+    .argument("[file]", "the app file (default: app.ts, main.ts, src/app.ts, src/main.ts, or .js)")
+    .addOption(appOption())
+    .option("--host <host>", "the address to listen on", host);
+}
+
+/** The logging flags and --debug of `dev` and `run`, after their own. */
+function withLogging(command: Command): Command {
+  return command
     .addOption(new Option("--access-log", "log every request (default)"))
     .option("--no-access-log", "do not log every request")
     .addOption(logLevelOption())
-    .option("--debug", "show stack traces")
-    .action(async (file: string | undefined, flags: ServeFlags & RunFlags) => {
-      const app = resolveAppSpec(process.cwd(), file, flags.app);
-      const gracefulTimeout = flags.gracefulTimeout * 1000;
-      done(await run({ ...serveOptions(app, flags), workers: flags.workers, gracefulTimeout }));
-    });
+    .option("--debug", "show stack traces");
+}
+
+function addRoutes(program: Command): void {
   program
     .command("routes")
     .description("Print the route table: method, path, name, handler location, dependencies.")
@@ -105,6 +130,9 @@ function buildProgram(done: (code: number) => void): Command {
       const rows = await routeTable(app);
       await say(flags.json ? JSON.stringify(rows, null, 2) : formatRouteTable(rows));
     });
+}
+
+function addOpenapi(program: Command): void {
   program
     .command("openapi")
     .description("Print the app's OpenAPI document, or write it to a file.")
@@ -119,6 +147,9 @@ function buildProgram(done: (code: number) => void): Command {
       writeFileSync(flags.out, text);
       await say(`Wrote the OpenAPI document to ${flags.out}`);
     });
+}
+
+function addNew(program: Command): void {
   program
     .command("new")
     .description("Create a project that installs, runs and passes its tests.")
@@ -137,7 +168,6 @@ function buildProgram(done: (code: number) => void): Command {
       const { files } = createProject(name, flags);
       await say(newProjectMessage(name, flags.template, files));
     });
-  return program;
 }
 
 interface RunFlags {

@@ -10,6 +10,7 @@ import { loadApp } from "./discover.js";
 import { describeError } from "./errors.js";
 import { suggestPort } from "./ports.js";
 import { GO, SHUTDOWN, type WorkerConfig, type WorkerMessage } from "./protocol.js";
+import { shortPath } from "./watch.js";
 
 // How long a dev worker lets in-flight requests finish before cutting them: a reload must be quick.
 const DEV_GRACE_MS = 200;
@@ -33,6 +34,7 @@ async function start(config: WorkerConfig): Promise<void> {
   const describe = (error: unknown) =>
     describeError(error, { entry: config.app.file, debug: config.debug });
   let app: App<any>;
+  const serversBefore = tcpServers();
   try {
     app = await loadApp(config.app);
   } catch (error) {
@@ -44,6 +46,7 @@ async function start(config: WorkerConfig): Promise<void> {
   } catch (error) {
     await app.shutdown().catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" && tcpServers() > serversBefore) return fail(listensItself(config));
     if (code === "EADDRINUSE") return fail(await portInUse(config));
     if (code === "EACCES") {
       const message = `Port ${config.port} needs administrator rights. Use a port above 1023, e.g. --port 8000.`;
@@ -77,6 +80,21 @@ async function start(config: WorkerConfig): Promise<void> {
   process.on("message", (message) => {
     if ((message as { type?: string } | null)?.type === SHUTDOWN.type) stop();
   });
+}
+
+/** Listening TCP servers in this process: an app module that calls listen() adds one. */
+function tcpServers(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === "TCPServerWrap").length;
+}
+
+function listensItself(config: WorkerConfig): WorkerMessage {
+  const file = shortPath(config.app.file);
+  return {
+    type: "port-in-use",
+    message:
+      `Port ${config.port} is taken by the app itself: ${file} starts a server when imported ` +
+      "(app.listen()). Point vial at a module that exports the app without listening: vial starts the server.",
+  };
 }
 
 async function portInUse(config: WorkerConfig): Promise<WorkerMessage> {

@@ -34,6 +34,7 @@ const files: Record<string, string> = {
   "broken-module.js": `import { App } from "vial";\nexport const app = new App();\nconst x = (;\n`,
   "throws.ts": `import { App } from "vial";\n\nthrow new Error("the database is unreachable");\nexport const app = new App();\n`,
   "config.ts": `import { App, settings, z } from "vial";\nexport const config = settings({ databaseUrl: z.string(), apiToken: z.string().min(10) }, { prefix: "SHOP_" });\nexport const app = new App();\n`,
+  "self.ts": `import { App } from "vial";\nexport const app = new App();\nawait app.listen({ port: Number(process.env.SELF_PORT), host: "127.0.0.1" });\n`,
   "no-openapi.ts": `import { App } from "vial";\nexport const app = new App();\n(app as any).openapi = undefined;\n`,
 };
 
@@ -43,6 +44,16 @@ beforeAll(() => {
   ({ dir, remove } = project(files));
 });
 afterAll(() => remove());
+
+function freePort(): Promise<number> {
+  const server = createServer();
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }),
+  );
+}
 
 /** Every failure is one message: no stack trace unless --debug. */
 function expectNoStack(text: string) {
@@ -189,6 +200,19 @@ describe.concurrent("bad input: one clear message, non-zero exit", () => {
     } finally {
       busy.close();
     }
+  });
+
+  test("an app module that listens itself is pointed out, not blamed on another server", async () => {
+    const port = await freePort();
+    const { code, stderr } = await vial(
+      ["dev", "self.ts", "--host", "127.0.0.1", "--port", String(port)],
+      dir,
+      { SELF_PORT: String(port) },
+    );
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      `Port ${port} is taken by the app itself: self.ts starts a server when imported (app.listen()). Point vial at a module that exports the app without listening: vial starts the server.`,
+    );
   });
 
   test("an unknown command shows the help and exits 2", async () => {
