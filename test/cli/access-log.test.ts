@@ -165,6 +165,32 @@ describe("request cost when the access log is off", () => {
   });
 });
 
+describe("a client that goes away", () => {
+  test("is logged once, marked aborted", async () => {
+    const { logger, lines } = captureLogger();
+    const app = new App({ logger, accessLog: true });
+    let release: (() => void) | undefined;
+    app.get("/hang", () => new Promise<string>((resolve) => (release = () => resolve("late"))));
+    const server = await app.listen(0);
+    const { port } = server.address() as AddressInfo;
+    const req = httpRequest({ port, host: "127.0.0.1", path: "/hang?x=1" });
+    req.on("error", () => undefined).end();
+    await until(() => release !== undefined);
+    req.destroy();
+    await until(() => accessLines(lines).length > 0);
+    expect(accessLines(lines)).toEqual([
+      expect.objectContaining({ method: "GET", path: "/hang", status: null, aborted: true }),
+    ]);
+    expect(accessLines(lines)[0]!.msg).toMatch(/^GET \/hang - [\d.]+ms \(client disconnected\)$/);
+    release!();
+    await app.close();
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
 describe("log level", () => {
   test("logLevel sets the default logger's level; VIAL_LOG_LEVEL is the default", () => {
     expect(new App({ logLevel: "warn" }).logger.level).toBe("warn");
