@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 import type { AppSpec } from "./discover.js";
 import { complain, paint, say } from "./output.js";
 import { freePort } from "./ports.js";
@@ -71,8 +71,7 @@ class DevServer {
     const finished = new Promise<number>((resolve) => {
       this.#done = resolve;
     });
-    const roots = this.options.watch.length ? this.options.watch : [process.cwd()];
-    this.#unwatch = watchTree(roots, (file) => this.#changed(file));
+    this.#unwatch = watchTree(this.#roots(), (file) => this.#changed(file));
     const stop = () => void this.#stop(0);
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
@@ -81,6 +80,14 @@ class DevServer {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
     });
+  }
+
+  /** `--watch`, else the working directory, and the app's folder when it lies outside it. */
+  #roots(): string[] {
+    if (this.options.watch.length) return this.options.watch;
+    const cwd = process.cwd();
+    const appDir = dirname(this.config.app.file);
+    return relative(cwd, appDir).startsWith("..") ? [cwd, appDir] : [cwd];
   }
 
   #start(): void {
@@ -136,7 +143,7 @@ class DevServer {
     }
     this.#first = false;
     const { url } = message;
-    const roots = this.options.watch.length ? this.options.watch : [process.cwd()];
+    const roots = this.#roots();
     const lines = [
       "",
       `  ${paint("bold", "Vial dev server")}   ${paint("cyan", url)}   (${routes})`,
