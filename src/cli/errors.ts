@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 
@@ -147,8 +147,7 @@ interface Esbuild {
 }
 
 function toPath(file: string): string {
-  const path = file.startsWith("file://") ? fileURLToPath(file) : file;
-  return path.startsWith("/") || /^[A-Za-z]:\\/.test(path) ? path : `${process.cwd()}/${path}`;
+  return resolve(file.startsWith("file://") ? fileURLToPath(file) : file);
 }
 
 /** The line of the error with one line around it and a caret under the column. */
