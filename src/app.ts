@@ -6,7 +6,7 @@ import { dispatch, dispatchPath } from "./dispatch.js";
 import { ConfigurationError } from "./errors.js";
 import type { ExceptionHandler } from "./exception-handlers.js";
 import { type Lifespan, LifespanRunner } from "./lifespan.js";
-import { defaultLogger, type Logger } from "./logger.js";
+import { createLogger, envFlag, type Logger, type LogLevel } from "./logger.js";
 import { compileTrust, type TrustProxy } from "./request/proxy.js";
 import { RouteRegistry } from "./router.js";
 import { Runtime } from "./runtime.js";
@@ -39,6 +39,17 @@ export interface AppOptions<S extends object, D extends object = SessionData>
   debug?: boolean;
   /** A pino logger, or `false` for none. Default: pino at `VIAL_LOG_LEVEL` (silent under tests). */
   logger?: Logger | false;
+  /**
+   * The logger's level: `"fatal"`, `"error"`, `"warn"`, `"info"`, `"debug"`, `"trace"` or
+   * `"silent"`. Default: `VIAL_LOG_LEVEL`, else `"info"` (`"silent"` under a test runner).
+   */
+  logLevel?: LogLevel;
+  /**
+   * One log line per request (method, path, status, duration, request id), and the request id
+   * returned in `X-Request-ID`. Default: `VIAL_ACCESS_LOG` (`1` or `0`), else off; `vial dev`
+   * and `vial run` turn it on. Off, it costs nothing per request.
+   */
+  accessLog?: boolean;
   /** Node HTTP server settings for `listen` (timeouts, header size). */
   server?: ServerOptions;
   /** How long `close()` waits for in-flight requests and background work, in ms (default 10 s). */
@@ -121,7 +132,10 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
     this.description = options.description;
     this.debug = options.debug ?? process.env.NODE_ENV !== "production";
     this.logger =
-      options.logger === false ? defaultLoggerSilent() : (options.logger ?? defaultLogger());
+      options.logger === false
+        ? defaultLoggerSilent()
+        : (options.logger ?? createLogger({ level: options.logLevel }));
+    if (options.logger && options.logLevel) options.logger.level = options.logLevel;
     this.bodyLimit = options.bodyLimit ?? 1024 * 1024;
     this.#lifespan = new LifespanRunner(options.lifespan);
     this.#web = new WebFeatures(options, this.debug, this.logger);
@@ -133,6 +147,7 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
     }));
     this.#runtime.trust = compileTrust(options.trustProxy);
     if (options.bodyTimeout !== undefined) this.#runtime.bodyTimeout = options.bodyTimeout;
+    this.#runtime.accessLog = options.accessLog ?? envFlag("VIAL_ACCESS_LOG") ?? false;
     this.dependencyOverrides = new DependencyOverrides(() => this.#runtime?.invalidate());
     this.handler = (req, res) => dispatch(this.#runtime, req, res);
     if (options.static) registerStatic(this, options.static);
@@ -327,7 +342,5 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
 }
 
 function defaultLoggerSilent(): Logger {
-  const logger = defaultLogger();
-  logger.level = "silent";
-  return logger;
+  return createLogger({ level: "silent", format: "json" });
 }

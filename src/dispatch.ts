@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { logAccess } from "./access-log.js";
 import type { MountEntry, RouteTable } from "./compile.js";
 import { Context } from "./context.js";
 import { HTTPException, withoutStack } from "./errors.js";
@@ -16,10 +17,13 @@ export interface DispatchTarget extends AppRuntime {
   table(): RouteTable;
   /** App middleware around unmatched requests (404, 405, redirects); `undefined` without middleware. */
   missChain(): ((x: Exchange) => Promise<VialResponse>) | undefined;
+  /** One log line per request, and `X-Request-ID` on the response (`AppOptions.accessLog`). */
+  readonly accessLog: boolean;
 }
 
 /** The request entry point: splits the target, finds the route (or mount) and hands over. */
 export function dispatch(app: DispatchTarget, req: IncomingMessage, res: ServerResponse): void {
+  if (app.accessLog) logAccess(app.logger, req, res);
   const url = req.url ?? "/";
   if (url.length > MAX_URL_LENGTH) {
     refuse(res, 414, "URI Too Long");

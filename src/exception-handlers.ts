@@ -78,9 +78,10 @@ export class ExceptionHandlers {
       `Unhandled error${hint} of ${where}`,
     );
     const handler = this.findServerError();
+    let response: VialResponse | undefined;
     if (handler) {
       try {
-        return toResponse(x, await handler(error, x.ctx as unknown as BaseContext));
+        response = toResponse(x, await handler(error, x.ctx as unknown as BaseContext));
       } catch (failure) {
         x.app.logger.error(
           { err: failure, requestId: x.requestId },
@@ -88,10 +89,15 @@ export class ExceptionHandlers {
         );
       }
     }
-    const pages = x.app.web.errorPages;
-    if (pages?.wants(x))
-      return pages.render(x, { status: 500, detail: "Internal Server Error", error });
-    return new JSONResponse({ detail: "Internal Server Error" }, { status: 500 });
+    if (!response) {
+      const pages = x.app.web.errorPages;
+      response = pages?.wants(x)
+        ? pages.render(x, { status: 500, detail: "Internal Server Error", error })
+        : new JSONResponse({ detail: "Internal Server Error" }, { status: 500 });
+    }
+    // The id of the logged error, so a client can quote it in a bug report.
+    if (!response.headers.has("x-request-id")) response.headers.set("x-request-id", x.requestId);
+    return response;
   }
 }
 

@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { requestIdOf } from "./access-log.js";
 import { BackgroundTasks } from "./background.js";
 import type { Context } from "./context.js";
 import type { AppRuntime, CompiledRoute } from "./internal/runtime.js";
@@ -15,8 +15,6 @@ import type { ValidationErrorItem } from "./validation/errors.js";
 export type OpenGenerator =
   | Generator<unknown, unknown, unknown>
   | AsyncGenerator<unknown, unknown, unknown>;
-
-const VALID_REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
 
 /**
  * Everything Vial tracks about one request while it is handled: the node objects, the match,
@@ -46,7 +44,6 @@ export class Exchange implements RequestSource {
   #request: VialRequest | undefined = undefined;
   #query: RawValues | undefined = undefined;
   #cookies: Record<string, string | undefined> | undefined = undefined;
-  #requestId: string | undefined = undefined;
   #state: Record<string, unknown> | undefined = undefined;
 
   constructor(
@@ -103,12 +100,7 @@ export class Exchange implements RequestSource {
 
   /** `X-Request-ID` when the client sent a sane one, else a new UUID. */
   get requestId(): string {
-    if (this.#requestId === undefined) {
-      const given = this.req.headers["x-request-id"];
-      this.#requestId =
-        typeof given === "string" && VALID_REQUEST_ID.test(given) ? given : randomUUID();
-    }
-    return this.#requestId;
+    return requestIdOf(this.req);
   }
 
   /** Whether anything must run once the response is sent. */

@@ -21,6 +21,14 @@ export {
 export type { ExceptionHandler } from "./exception-handlers.js";
 export type { ResponseSpec, ResponsesSpec, RouteMeta } from "./internal/record.js";
 export type { Lifespan } from "./lifespan.js";
+// Logging and settings
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+} from "./logger.js";
 // Middleware
 export type { Middleware, Next } from "./middleware/compose.js";
 export { type CompressionOptions, compression } from "./middleware/compression.js";
@@ -63,6 +71,7 @@ export type {
 } from "./sessions/session.js";
 export type { SessionOptions } from "./sessions/sessions.js";
 export { MemoryStore, type SessionStore } from "./sessions/store.js";
+export { SettingsError, type SettingsOptions, type SettingsProblem, settings } from "./settings.js";
 // Static files
 export type { StaticFolder, StaticOption } from "./static/static-files.js";
 // Templates, URLs, error pages

@@ -33,6 +33,8 @@ export class Runtime implements DispatchTarget {
   /** How long a request body may stall before 408, in ms (the app's `bodyTimeout`). */
   bodyTimeout = DEFAULT_BODY_TIMEOUT;
   readonly mounts: MountEntry[] = [];
+  /** Set by the App from `AppOptions.accessLog`; read once per request. */
+  accessLog = false;
   #table: RouteTable | undefined = undefined;
   #missChain: ((x: Exchange) => Promise<VialResponse>) | null | undefined = undefined;
   readonly #pending = new Set<Promise<void>>();
