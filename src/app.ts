@@ -7,12 +7,14 @@ import { ConfigurationError } from "./errors.js";
 import type { ExceptionHandler } from "./exception-handlers.js";
 import { type Lifespan, LifespanRunner } from "./lifespan.js";
 import { defaultLogger, type Logger } from "./logger.js";
+import { declaredPlan, enterMount, OpenAPIDocs, type OpenAPIOptions } from "./openapi/docs.js";
+import type { OpenAPIDocument } from "./openapi/types.js";
 import { RouteRegistry } from "./router.js";
 import { Runtime } from "./runtime.js";
 import { type ServerOptions, serverUrl, startServer, stopServer } from "./server.js";
 import type { AppState } from "./types.js";
 
-export interface AppOptions<S extends object> {
+export interface AppOptions<S extends object> extends OpenAPIOptions {
   /** The API's title, shown in the docs. */
   title?: string;
   version?: string;
@@ -90,6 +92,7 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
   readonly #options: AppOptions<S>;
   readonly #runtime: Runtime;
   readonly #lifespan: LifespanRunner<S>;
+  readonly #docs: OpenAPIDocs;
   #started: Promise<void> | undefined;
   #server: Server | undefined;
 
@@ -104,8 +107,14 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
       options.logger === false ? defaultLoggerSilent() : (options.logger ?? defaultLogger());
     this.bodyLimit = options.bodyLimit ?? 1024 * 1024;
     this.#lifespan = new LifespanRunner(options.lifespan);
+    this.#docs = new OpenAPIDocs(options, {
+      logger: this.logger,
+      routes: () => this.#runtime.table().routes,
+      planFor: (route) => declaredPlan(route, options.deps, this.dependencyOverrides),
+      openapi: () => this.openapi(),
+    });
     this.#runtime = new Runtime(this, this.logger, this.debug, this.bodyLimit, () => ({
-      records: this.records,
+      records: this.#docs.withDocs(this.records),
       middleware: this.middleware,
       deps: options.deps,
       overrides: this.dependencyOverrides,
@@ -150,8 +159,10 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
     const mounted: MountTarget =
       target instanceof App
         ? {
-            dispatch: (req, res, path, search) =>
-              dispatchPath(target.#runtime, req, res, path, search),
+            dispatch: (req, res, path, search) => {
+              enterMount(req, this.#options.rootPath, prefix);
+              dispatchPath(target.#runtime, req, res, path, search);
+            },
             startup: () => target.startup(),
             shutdown: () => target.shutdown(),
           }
@@ -172,6 +183,8 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
       for (const { target } of this.#runtime.mounts) await target.startup?.();
       this.state = (await this.#lifespan.start(this)) as S;
       this.#runtime.table();
+      // Generated now so its mistakes and warnings show at startup, not on the first visit.
+      if (this.#docs.openapiUrl) this.#docs.document();
     })();
     return this.#started;
   }
@@ -203,9 +216,10 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
     );
     this.#server = server;
     const url = serverUrl(server);
+    const docs = [this.#docs.docsUrl, this.#docs.redocUrl].filter((u) => u !== null);
     this.logger.info(
-      { url, routes: this.#runtime.table().routes.length },
-      `Vial running on ${url}`,
+      { url, routes: this.#runtime.table().routes.length, docs: docs.map((u) => url + u) },
+      `Vial running on ${url}${docs.length > 0 ? ` (API docs: ${docs.map((u) => url + u).join(", ")})` : ""}`,
     );
     return server;
   }
@@ -232,6 +246,19 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
    */
   resolve<T>(dep: Dependency<T>): Promise<T> {
     return this.#runtime.resolve(dep, this.dependencyOverrides) as Promise<T>;
+  }
+
+  /**
+   * The OpenAPI 3.1 document of the app's routes, as `/openapi.json` serves it. Generated once
+   * and cached until routes change. Replace the method to customise the document; the served
+   * JSON follows.
+   *
+   * @example
+   * const document = app.openapi();
+   * document.paths["/users/"]?.post?.operationId; // "create_user_users__post"
+   */
+  openapi(): OpenAPIDocument {
+    return this.#docs.document();
   }
 
   /** Waits for background tasks and tear-downs still running after their responses. */
