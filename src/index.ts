@@ -23,6 +23,16 @@ export type { ResponseSpec, ResponsesSpec, RouteMeta } from "./internal/record.j
 export type { Lifespan } from "./lifespan.js";
 // Middleware
 export type { Middleware, Next } from "./middleware/compose.js";
+// OpenAPI document and docs pages
+export type { OpenAPIOptions } from "./openapi/docs.js";
+export type {
+  Contact,
+  License,
+  OpenAPIDocument,
+  OperationObject,
+  ServerObject,
+  TagObject,
+} from "./openapi/types.js";
 export type { RawValues } from "./request/query.js";
 export type { VialRequest } from "./request/request.js";
 export type { CookieOptions } from "./response/cookies.js";

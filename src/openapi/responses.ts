@@ -19,7 +19,9 @@ const VALIDATION_ERROR: JSONSchema = {
     msg: { type: "string", title: "Message" },
     type: { type: "string", title: "Error Type" },
     input: { title: "Input" },
-    ctx: { type: "object", title: "Context" },
+    // FastAPI's `{ type: "object" }`, with what it already means said out loud, so that
+    // generated clients type it as a record of values rather than an empty object.
+    ctx: { type: "object", additionalProperties: true, title: "Context" },
   },
   type: "object",
   required: ["loc", "msg", "type"],

@@ -90,7 +90,7 @@ describe("responses", () => {
           msg: { type: "string", title: "Message" },
           type: { type: "string", title: "Error Type" },
           input: { title: "Input" },
-          ctx: { type: "object", title: "Context" },
+          ctx: { type: "object", additionalProperties: true, title: "Context" },
         },
         type: "object",
         required: ["loc", "msg", "type"],
