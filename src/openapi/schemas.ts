@@ -224,6 +224,7 @@ function rawJSONSchema(schema: Schema, io: IO): { json: JSONSchema; problems: st
       },
       override: (ctx) => {
         withoutSafeBounds(ctx);
+        withoutFormatPattern(ctx);
         if (io === "output") openObjects(ctx);
       },
     }) as JSONSchema;
@@ -250,6 +251,32 @@ function openObjects(ctx: { zodSchema: z.core.$ZodTypes; jsonSchema: JSONSchema 
   if (def.type === "object" && def.catchall === undefined) {
     if (ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
   }
+}
+
+/** Zod's own regex of each format JSON Schema names (`z.email()` -> `format: "email"`). */
+let formatPatterns: Map<string, string> | undefined;
+
+/**
+ * Zod writes its regex next to a standard `format`. The format already says it, and the regex
+ * would make Swagger UI draw its examples from the regex (a random string for an email). A
+ * pattern of the user's own is kept.
+ */
+function withoutFormatPattern(ctx: { jsonSchema: JSONSchema }): void {
+  const json = ctx.jsonSchema;
+  if (typeof json.format !== "string" || typeof json.pattern !== "string") return;
+  formatPatterns ??= new Map(
+    Object.entries({
+      email: z.email(),
+      uuid: z.uuid(),
+      ipv4: z.ipv4(),
+      ipv6: z.ipv6(),
+      "date-time": z.iso.datetime(),
+      date: z.iso.date(),
+      time: z.iso.time(),
+      duration: z.iso.duration(),
+    }).map(([format, schema]) => [format, (schema._zod.def.pattern as RegExp).source]),
+  );
+  if (formatPatterns.get(json.format) === json.pattern) delete json.pattern;
 }
 
 /**

@@ -260,6 +260,32 @@ describe("what JSON Schema cannot express", () => {
     });
   });
 
+  test("a standard format drops Zod's regex for it; a pattern of your own stays", () => {
+    const app = new App();
+    app.post(
+      "/x",
+      {
+        body: z.object({
+          email: z.email(),
+          id: z.uuid(),
+          at: z.iso.datetime(),
+          work: z.email({ pattern: /^[^@]+@example\.org$/ }),
+          code: z.string().regex(/^[A-Z]{3}$/),
+        }),
+      },
+      () => 1,
+    );
+    const schema =
+      app.openapi().paths["/x"]!.post!.requestBody!.content["application/json"]!.schema!;
+    expect(schema.properties).toEqual({
+      email: { type: "string", format: "email" },
+      id: { type: "string", format: "uuid" },
+      at: { type: "string", format: "date-time" },
+      work: { type: "string", format: "email", pattern: "^[^@]+@example\\.org$" },
+      code: { type: "string", pattern: "^[A-Z]{3}$" },
+    });
+  });
+
   test("z.int() reads integer, without JavaScript's safe-integer bounds", () => {
     const app = new App();
     app.get(
