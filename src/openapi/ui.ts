@@ -31,6 +31,8 @@ export class StaticAsset {
   constructor(
     readonly path: string,
     readonly mediaType: string,
+    /** A change to the file's text, made once when it is read. */
+    readonly edit?: (text: string) => string,
   ) {}
 
   async respond(request: VialRequest): Promise<VialResponse> {
@@ -53,7 +55,8 @@ export class StaticAsset {
   }
 
   async #load(): Promise<{ body: Buffer; etag: string }> {
-    const body = await readFile(this.path);
+    const file = await readFile(this.path);
+    const body = this.edit ? Buffer.from(this.edit(file.toString("utf8"))) : file;
     const hash = createHash("sha256").update(body).digest("base64url").slice(0, 16);
     return { body, etag: `"${hash}"` };
   }
@@ -71,10 +74,16 @@ export const SWAGGER_ASSETS: Record<string, StaticAsset> = {
   "oauth2-redirect.js": new StaticAsset(join(SWAGGER.dir, "oauth2-redirect.js"), "text/javascript"),
 };
 
+// ReDoc's menu always shows a "docs by Redocly" logo loaded from Redocly's CDN, with no option to
+// turn it off; the pages must not reach outside the server, so the logo is an empty image.
+const REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg";
+const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E";
+
 export const REDOC_ASSETS: Record<string, StaticAsset> = {
   "redoc.standalone.js": new StaticAsset(
     join(REDOC.dir, "bundles", "redoc.standalone.js"),
     "text/javascript",
+    (text) => text.replaceAll(REDOC_CDN_LOGO, EMPTY_SVG),
   ),
 };
 
