@@ -57,8 +57,10 @@ export function buildOperation(
   const { route, plan, method, operationId } = source;
   const record = route.record;
   const options = record.options;
-  const groups = [...record.groups, ...plan.steps.flatMap((step) => step.groups)];
-  const files = [options.files, ...plan.steps.map((step) => step.dep.inputs.files)].filter(
+  // A dependency with `cache: false` has a step per use; its inputs are documented once.
+  const deps = [...new Set(plan.steps.map((step) => step.dep))];
+  const groups = [...record.groups, ...deps.flatMap((dep) => dep.groups ?? [])];
+  const files = [options.files, ...deps.map((dep) => dep.inputs.files)].filter(
     (f): f is InputSchema => f !== undefined,
   );
   const context: Context = { registry, where: route.label, operationId, problems: extras.problems };

@@ -131,6 +131,20 @@ describe("request bodies", () => {
     });
   });
 
+  test("a dependency used twice without caching documents its body once", () => {
+    const note = depends({ body: z.object({ text: z.string() }) }, ({ body }) => body, {
+      cache: false,
+    });
+    const twice = depends({ a: note, b: note }, ({ a }) => a);
+    const app = new App();
+    app.post("/notes", { deps: { twice } }, () => 1);
+    expect(operation(app, "/notes").requestBody!.content["application/json"]!.schema).toEqual({
+      type: "object",
+      properties: { text: { type: "string" } },
+      required: ["text"],
+    });
+  });
+
   test("JSON bodies read by both the route and a dependency are both required (allOf)", () => {
     const meta = depends({ body: z.object({ trace: z.string().optional() }) }, ({ body }) => body);
     const app = new App();

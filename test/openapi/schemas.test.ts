@@ -172,6 +172,49 @@ describe("components.schemas", () => {
   });
 });
 
+describe("other Standard Schema libraries", () => {
+  /** A Standard Schema made by hand: a string, with or without Standard JSON Schema support. */
+  function standardString(withJSONSchema: boolean) {
+    return {
+      "~standard": {
+        version: 1 as const,
+        vendor: "hand-made",
+        validate: (value: unknown) =>
+          typeof value === "string" ? { value } : { issues: [{ message: "Expected a string" }] },
+        ...(withJSONSchema
+          ? {
+              jsonSchema: {
+                input: () => ({ type: "string", minLength: 2 }),
+                output: () => ({ type: "string", minLength: 2 }),
+              },
+            }
+          : {}),
+      },
+    };
+  }
+
+  test("their JSON Schema is used; fields mix with Zod ones", () => {
+    const app = new App();
+    app.get("/x", { query: { a: standardString(true), b: z.int().optional() } }, () => 1);
+    expect(app.openapi().paths["/x"]!.get!.parameters).toEqual([
+      { name: "a", in: "query", required: true, schema: { type: "string", minLength: 2 } },
+      { name: "b", in: "query", required: false, schema: { type: "integer" } },
+    ]);
+  });
+
+  test("a library without JSON Schema: any value, with the startup warning", async () => {
+    const { warnings, logger } = recordingLogger();
+    const app = new App({ logger });
+    app.post("/x", { body: standardString(false) }, () => 1);
+    await app.startup();
+    expect(
+      app.openapi().paths["/x"]!.post!.requestBody!.content["application/json"]!.schema,
+    ).toEqual({});
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^Route POST \/x: .*body: its schema library gives no JSON Schema/);
+  });
+});
+
 describe("what JSON Schema cannot express", () => {
   test("a custom schema still validates, is documented as any value, with one warning", async () => {
     const { warnings, logger } = recordingLogger();
