@@ -38,6 +38,7 @@ export interface InfoObject {
   description?: string;
   contact?: Contact;
   license?: License;
+  [extension: `x-${string}`]: unknown;
 }
 
 export interface ParameterObject {
@@ -79,6 +80,7 @@ export interface OperationObject {
   requestBody?: RequestBodyObject;
   responses: Record<string, ResponseObject>;
   security: SecurityRequirement[];
+  [extension: `x-${string}`]: unknown;
 }
 
 export type PathItemObject = Record<string, OperationObject>;

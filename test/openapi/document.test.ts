@@ -244,18 +244,23 @@ describe("caching", () => {
   });
 
   test("replacing app.openapi customises the served document (FastAPI's pattern)", async () => {
-    const app = new App();
+    const app = new App({ title: "Shop" });
     app.get("/a", () => 1);
-    const original = app.openapi.bind(app);
-    let custom: ReturnType<App["openapi"]> | undefined;
+    const generated = app.openapi.bind(app);
+    let custom: ReturnType<typeof app.openapi> | undefined;
     app.openapi = () => {
-      custom ??= {
-        ...original(),
-        info: { title: "Custom", version: "9", "x-logo": "logo.png" } as never,
-      };
+      if (!custom) {
+        const document = generated();
+        custom = { ...document, info: { ...document.info, "x-logo": { url: "/logo.png" } } };
+      }
       return custom;
     };
     const res = await new TestClient(app).get("/openapi.json");
-    expect(res.json().info).toEqual({ title: "Custom", version: "9", "x-logo": "logo.png" });
+    expect(res.json().info).toEqual({
+      title: "Shop",
+      version: "0.1.0",
+      "x-logo": { url: "/logo.png" },
+    });
+    expect(Object.keys(res.json().paths)).toEqual(["/a"]);
   });
 });
