@@ -216,11 +216,12 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
     );
     this.#server = server;
     const url = serverUrl(server);
-    const docs = [this.#docs.docsUrl, this.#docs.redocUrl].filter((u) => u !== null);
     this.logger.info(
-      { url, routes: this.#runtime.table().routes.length, docs: docs.map((u) => url + u) },
-      `Vial running on ${url}${docs.length > 0 ? ` (API docs: ${docs.map((u) => url + u).join(", ")})` : ""}`,
+      { url, routes: this.#runtime.table().routes.length },
+      `Vial running on ${url}`,
     );
+    const docs = [this.#docs.docsUrl, this.#docs.redocUrl].filter((u) => u !== null);
+    if (docs.length > 0) this.logger.info(`API docs: ${docs.map((u) => url + u).join(" and ")}`);
     return server;
   }
 
@@ -266,11 +267,12 @@ export class App<S extends object = AppState> extends RouteRegistry<App<S>, {}> 
     return this.#runtime.drain(timeoutMs);
   }
 
-  /** The compiled routes, in registration order. */
+  /** The compiled routes, in registration order (the docs pages' own routes are not listed). */
   get routes(): readonly { methods: readonly string[]; path: string; name: string | undefined }[] {
     return this.#runtime
       .table()
-      .routes.map((r) => ({ methods: r.record.methods, path: r.record.path, name: r.record.name }));
+      .routes.filter((r) => !r.record.framework)
+      .map((r) => ({ methods: r.record.methods, path: r.record.path, name: r.record.name }));
   }
 }
 
