@@ -7,6 +7,8 @@ import { ConfigurationError } from "./errors.js";
 import type { ExceptionHandler } from "./exception-handlers.js";
 import { type Lifespan, LifespanRunner } from "./lifespan.js";
 import { createLogger, envFlag, type Logger, type LogLevel } from "./logger.js";
+import { declaredPlan, enterMount, OpenAPIDocs, type OpenAPIOptions } from "./openapi/docs.js";
+import type { OpenAPIDocument } from "./openapi/types.js";
 import { compileTrust, type TrustProxy } from "./request/proxy.js";
 import { RouteRegistry } from "./router.js";
 import { Runtime } from "./runtime.js";
@@ -19,7 +21,8 @@ import { WebFeatures, type WebOptions } from "./templates/web.js";
 import type { AppState } from "./types.js";
 
 export interface AppOptions<S extends object, D extends object = SessionData>
-  extends WebOptions<D> {
+  extends WebOptions<D>,
+    OpenAPIOptions {
   /** The API's title, shown in the docs. */
   title?: string;
   version?: string;
@@ -121,6 +124,7 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
   readonly #web: WebFeatures;
   readonly #runtime: Runtime;
   readonly #lifespan: LifespanRunner<S>;
+  readonly #docs: OpenAPIDocs;
   #started: Promise<void> | undefined;
   #server: Server | undefined;
 
@@ -138,9 +142,15 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
     if (options.logger && options.logLevel) options.logger.level = options.logLevel;
     this.bodyLimit = options.bodyLimit ?? 1024 * 1024;
     this.#lifespan = new LifespanRunner(options.lifespan);
+    this.#docs = new OpenAPIDocs(options, {
+      logger: this.logger,
+      routes: () => this.#runtime.table().routes,
+      planFor: (route) => declaredPlan(route, options.deps, this.dependencyOverrides),
+      openapi: () => this.openapi(),
+    });
     this.#web = new WebFeatures(options, this.debug, this.logger);
     this.#runtime = new Runtime(this, this.logger, this.debug, this.bodyLimit, this.#web, () => ({
-      records: this.records,
+      records: this.#docs.withDocs(this.records),
       middleware: this.middleware,
       deps: options.deps,
       overrides: this.dependencyOverrides,
@@ -244,8 +254,10 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
     const mounted: MountTarget =
       target instanceof App
         ? {
-            dispatch: (req, res, path, search) =>
-              dispatchPath(target.#runtime, req, res, path, search),
+            dispatch: (req, res, path, search) => {
+              enterMount(req, this.#options.rootPath, prefix);
+              dispatchPath(target.#runtime, req, res, path, search);
+            },
             startup: () => target.startup(),
             shutdown: () => target.shutdown(),
           }
@@ -266,6 +278,8 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
       for (const { target } of this.#runtime.mounts) await target.startup?.();
       this.state = (await this.#lifespan.start(this)) as S;
       this.#runtime.table();
+      // Generated now so its mistakes and warnings show at startup, not on the first visit.
+      if (this.#docs.openapiUrl) this.#docs.document();
     })();
     return this.#started;
   }
@@ -301,6 +315,8 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
       { url, routes: this.#runtime.table().routes.length },
       `Vial running on ${url}`,
     );
+    const docs = [this.#docs.docsUrl, this.#docs.redocUrl].filter((u) => u !== null);
+    if (docs.length > 0) this.logger.info(`API docs: ${docs.map((u) => url + u).join(" and ")}`);
     return server;
   }
 
@@ -328,16 +344,30 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
     return this.#runtime.resolve(dep, this.dependencyOverrides) as Promise<T>;
   }
 
+  /**
+   * The OpenAPI 3.1 document of the app's routes, as `/openapi.json` serves it. Generated once
+   * and cached until routes change. Replace the method to customise the document; the served
+   * JSON follows.
+   *
+   * @example
+   * const document = app.openapi();
+   * document.paths["/users/"]?.post?.operationId; // "create_user_users__post"
+   */
+  openapi(): OpenAPIDocument {
+    return this.#docs.document();
+  }
+
   /** Waits for background tasks and tear-downs still running after their responses. */
   idle(timeoutMs = 10_000): Promise<void> {
     return this.#runtime.drain(timeoutMs);
   }
 
-  /** The compiled routes, in registration order. */
+  /** The compiled routes, in registration order (the docs pages' own routes are not listed). */
   get routes(): readonly { methods: readonly string[]; path: string; name: string | undefined }[] {
     return this.#runtime
       .table()
-      .routes.map((r) => ({ methods: r.record.methods, path: r.record.path, name: r.record.name }));
+      .routes.filter((r) => !r.record.framework)
+      .map((r) => ({ methods: r.record.methods, path: r.record.path, name: r.record.name }));
   }
 }
 

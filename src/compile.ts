@@ -88,7 +88,7 @@ export function compileRoute(record: RouteRecord, env: CompileEnv): CompiledRout
   const label = `${record.methods.join("|")} ${record.path}`;
   const options = record.options;
   const plan = analyse(
-    [...(env.deps ? [env.deps] : []), ...record.deps],
+    [...(env.deps && !record.framework ? [env.deps] : []), ...record.deps],
     env.overrides,
     `Route ${label}`,
   );

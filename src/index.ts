@@ -36,6 +36,16 @@ export { type ConcurrencyLimitOptions, concurrencyLimit } from "./middleware/con
 export { httpsRedirect } from "./middleware/https-redirect.js";
 export { DEFAULT_SECURITY_HEADERS, securityHeaders } from "./middleware/security-headers.js";
 export { type TrustedHostOptions, trustedHost } from "./middleware/trusted-host.js";
+// OpenAPI document and docs pages
+export type { OpenAPIOptions } from "./openapi/docs.js";
+export type {
+  Contact,
+  License,
+  OpenAPIDocument,
+  OperationObject,
+  ServerObject,
+  TagObject,
+} from "./openapi/types.js";
 export type { TrustProxy } from "./request/proxy.js";
 export type { RawValues } from "./request/query.js";
 export type { VialRequest } from "./request/request.js";

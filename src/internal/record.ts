@@ -64,4 +64,6 @@ export interface RouteRecord {
   readonly middleware: readonly Middleware[];
   readonly responses: ResponsesSpec;
   readonly name: string | undefined;
+  /** A route Vial adds itself (the docs pages): as in FastAPI, app-level `deps` do not run for it. */
+  readonly framework?: boolean;
 }

@@ -54,7 +54,7 @@ export function toJSONSchema(schema: Schema, io: "input" | "output" = "input"): 
       cycles: "ref",
     }) as JSONSchema;
     delete json.$schema;
-    return json;
+    return inlineNamedRoot(json);
   }
   const converter = (schema["~standard"] as { jsonSchema?: StandardJSONConverter }).jsonSchema;
   if (converter) {
@@ -67,6 +67,20 @@ export function toJSONSchema(schema: Schema, io: "input" | "output" = "input"): 
     }
   }
   return {};
+}
+
+/**
+ * A schema named with `.meta({ id })` converts to a bare `$ref` into `$defs`; its properties are
+ * needed at the top (coercion reads them), so the root definition is copied up. `$defs` stays for
+ * references inside it.
+ */
+function inlineNamedRoot(json: JSONSchema): JSONSchema {
+  const ref = json.$ref;
+  const defs = json.$defs as Record<string, JSONSchema> | undefined;
+  if (typeof ref !== "string" || !ref.startsWith("#/$defs/") || !defs) return json;
+  const root = defs[decodeURIComponent(ref.slice("#/$defs/".length))];
+  if (!root || Object.keys(json).length !== 2) return json;
+  return { ...root, $defs: defs };
 }
 
 interface StandardJSONConverter {
