@@ -1,6 +1,7 @@
 // Every example app whose OpenAPI document the suite checks (validators, lint, snapshot).
 // Add a new example here, once, and all of those checks cover it.
 import type { App } from "vial";
+import { createApp as createBlog } from "../../examples/blog/app.js";
 import { createApp as createCatalog } from "../../examples/catalog/app.js";
 import { createApp as createUsers } from "../../examples/users/app.js";
 
@@ -14,4 +15,5 @@ export interface ExampleApp {
 export const EXAMPLE_APPS: readonly ExampleApp[] = [
   { name: "users", create: () => createUsers(":memory:") },
   { name: "catalog", create: () => createCatalog() },
+  { name: "blog", create: () => createBlog({ database: ":memory:", secretKey: "docs" }) },
 ];
