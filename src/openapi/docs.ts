@@ -236,6 +236,7 @@ export class OpenAPIDocs {
           faviconUrl: docsUrl
             ? this.#rootOf(request) + assetUrl(docsUrl, "favicon-32x32.png")
             : undefined,
+          swaggerUrl: docsUrl ? this.#rootOf(request) + docsUrl : undefined,
         }),
       );
       for (const [name, asset] of Object.entries(REDOC_ASSETS)) {

@@ -16,8 +16,22 @@ function packageInfo(name: string): { dir: string; version: string } {
   return { dir: dirname(manifest), version: (require(manifest) as { version: string }).version };
 }
 
+/** The same for an optional package; `undefined` when it is not installed. */
+function optionalPackageInfo(name: string): { dir: string; version: string } | undefined {
+  try {
+    return packageInfo(name);
+  } catch {
+    return undefined;
+  }
+}
+
 const SWAGGER = packageInfo("swagger-ui-dist");
-const REDOC = packageInfo("redoc");
+// ReDoc is an optional peer dependency: its standalone bundle ships with some 85 MB of React and
+// friends, which an API that only uses /docs should not have to install.
+const REDOC = optionalPackageInfo("redoc");
+
+/** Whether ReDoc is installed, so `/redoc` can serve it. */
+export const REDOC_INSTALLED = REDOC !== undefined;
 
 /**
  * A file of an installed package served as is: read once on first use (gzipped once, the first
@@ -79,13 +93,15 @@ export const SWAGGER_ASSETS: Record<string, StaticAsset> = {
 const REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg";
 const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E";
 
-export const REDOC_ASSETS: Record<string, StaticAsset> = {
-  "redoc.standalone.js": new StaticAsset(
-    join(REDOC.dir, "bundles", "redoc.standalone.js"),
-    "text/javascript",
-    (text) => text.replaceAll(REDOC_CDN_LOGO, EMPTY_SVG),
-  ),
-};
+export const REDOC_ASSETS: Record<string, StaticAsset> = REDOC
+  ? {
+      "redoc.standalone.js": new StaticAsset(
+        join(REDOC.dir, "bundles", "redoc.standalone.js"),
+        "text/javascript",
+        (text) => text.replaceAll(REDOC_CDN_LOGO, EMPTY_SVG),
+      ),
+    }
+  : {};
 
 /** JSON inside a `<script>`: `<` escaped so a value cannot close the tag. */
 function scriptJSON(value: unknown): string {
@@ -160,10 +176,13 @@ export interface RedocPage {
   options: Record<string, unknown>;
   /** Where the favicon is; the Swagger UI page serves it. */
   faviconUrl: string | undefined;
+  /** The Swagger UI page, pointed to when ReDoc is not installed. */
+  swaggerUrl?: string | undefined;
 }
 
 /** The ReDoc page: the standalone bundle from this server, the system's fonts. */
 export function redocHTML(page: RedocPage): HTMLResponse {
+  if (!REDOC) return redocMissingHTML(page);
   const base = page.pageUrl.replace(/\/$/, "");
   const icon = page.faviconUrl
     ? `\n<link rel="icon" type="image/png" href="${page.faviconUrl}?v=${SWAGGER.version}">`
@@ -186,4 +205,18 @@ Redoc.init(${scriptJSON(page.openapiUrl)}, ${scriptJSON(page.options)}, document
 </html>
 `;
   return new HTMLResponse(html);
+}
+
+/** What `/redoc` shows when ReDoc is not installed: how to add it. */
+export function redocMissingHTML(page: RedocPage): HTMLResponse {
+  return new HTMLResponse(`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${escapeHTML(page.title)} - ReDoc</title></head>
+<body>
+<h1>ReDoc is not installed</h1>
+<p>Vial serves ReDoc from your <code>node_modules</code>, so the page works offline. Add it with
+<code>npm install redoc@2</code> and restart. Swagger UI is at <a href="${escapeHTML(page.swaggerUrl ?? "/docs")}">${escapeHTML(page.swaggerUrl ?? "/docs")}</a>.</p>
+</body>
+</html>
+`);
 }
