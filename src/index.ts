@@ -11,6 +11,8 @@ export type { DepsSpec, Override } from "./di/analyse.js";
 export { Dependency, type DependsOptions } from "./di/dependency.js";
 // Dependencies
 export { type DependencyArgs, type DependencySpec, depends, type Resolved } from "./di/depends.js";
+export { Security, SecurityScopes } from "./di/scopes.js";
+export type { OpenAPISecurity, SecuritySchemeObject } from "./di/security-info.js";
 // Errors
 export {
   ConfigurationError,

@@ -1,3 +1,5 @@
+import type { Plan } from "./analyse.js";
+
 /** An OpenAPI security scheme object (`components.securitySchemes` entry). */
 export type SecuritySchemeObject = Record<string, unknown>;
 
@@ -8,4 +10,27 @@ export interface OpenAPISecurity {
   scheme: SecuritySchemeObject;
   /** OAuth2 scopes the operation requires. */
   scopes: string[];
+}
+
+/**
+ * The security requirements of a route, from its compiled dependency plan: one entry per scheme
+ * used anywhere in its dependencies (app, include, router and route `deps`), with the OAuth2
+ * scopes `Security(...)` requires along the way. The OpenAPI generator emits each `scheme` under
+ * `components.securitySchemes[name]` and the list as the operation's
+ * `security: [{ [name]: scopes }, ...]`.
+ */
+export function planSecurity(plan: Plan): OpenAPISecurity[] {
+  const byName = new Map<string, OpenAPISecurity>();
+  for (const step of plan.steps) {
+    const info = step.dep.security;
+    if (!info) continue;
+    // Only OAuth2 and OpenID Connect requirements carry scopes (OpenAPI 3.1, Security Requirement Object).
+    const scoped = info.scheme.type === "oauth2" || info.scheme.type === "openIdConnect";
+    const scopes = scoped ? [...info.scopes, ...step.scopes] : [];
+    const known = byName.get(info.name);
+    if (known) known.scopes = [...new Set([...known.scopes, ...scopes])];
+    else
+      byName.set(info.name, { name: info.name, scheme: info.scheme, scopes: [...new Set(scopes)] });
+  }
+  return [...byName.values()];
 }

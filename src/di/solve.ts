@@ -132,7 +132,7 @@ export async function solveDependencies(
       continue;
     }
     for (const [key, index] of step.subs) args[key] = values[index];
-    values[i] = await enter(x, step.dep.fn(args));
+    values[i] = await enter(x, step.dep.fn(args), step.dep);
   }
 }
 
@@ -140,9 +140,15 @@ export async function solveDependencies(
 export async function enter(
   x: { exitStack: OpenGenerator[] | undefined },
   result: unknown,
+  dep: { readonly name: string },
 ): Promise<unknown> {
   if (isGenerator(result)) {
     const first = await result.next();
+    if (first.done) {
+      throw new Error(
+        `Dependency ${dep.name} is a generator that returned without yielding: it must \`yield\` its value once (set-up before, tear-down after).`,
+      );
+    }
     x.exitStack ??= [];
     x.exitStack.push(result);
     return first.value;
