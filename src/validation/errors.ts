@@ -85,8 +85,12 @@ function formatIssue(issue: Issue, path: Key[], options: FormatOptions): Validat
   const custom = issue.message !== DEFAULT_MESSAGE ? issue.message : undefined;
   if (input === undefined && (issue.code === "invalid_type" || issue.code === undefined)) {
     const missing = item("missing", options, path, custom ?? "Field required");
+    // A JSON body reports the object the field is missing from (pydantic); form fields, like
+    // query and header fields, are validated one by one in FastAPI and report null.
     missing.input =
-      options.source === "body" ? (valueAt(options.value, path.slice(0, -1)) ?? null) : null;
+      options.source === "body" && !options.fromStrings
+        ? (valueAt(options.value, path.slice(0, -1)) ?? null)
+        : null;
     return missing;
   }
   const [type, msg, ctx] = describe(issue, path, input, options);
