@@ -43,6 +43,45 @@ export {
 } from "./response/responses.js";
 export type { ResponseState } from "./response/state.js";
 export { type IncludeOptions, Router, type RouterOptions } from "./router.js";
+// Security: schemes, JWT, passwords, CORS (also in `vial/security`)
+export {
+  APIKeyCookie,
+  APIKeyHeader,
+  type APIKeyOptions,
+  APIKeyQuery,
+  type CORSOptions,
+  cors,
+  type HTTPAuthorizationCredentials,
+  HTTPBasic,
+  type HTTPBasicCredentials,
+  type HTTPBasicOptions,
+  HTTPBearer,
+  type HTTPBearerOptions,
+  hashPassword,
+  InvalidTokenError,
+  type InvalidTokenReason,
+  type JWTAlgorithm,
+  type JWTClaims,
+  type JWTKey,
+  needsRehash,
+  OAuth2PasswordBearer,
+  type OAuth2PasswordBearerOptions,
+  type OAuth2PasswordRequest,
+  OAuth2PasswordRequestForm,
+  OAuth2PasswordRequestFormStrict,
+  type PasswordHashOptions,
+  requireScopes,
+  type SchemeArgs,
+  type SchemeOptions,
+  type SchemeValue,
+  SecurityScheme,
+  type SignOptions,
+  safeCompare,
+  signJWT,
+  type VerifyOptions,
+  verifyJWT,
+  verifyPassword,
+} from "./security/index.js";
 export type { ServerOptions } from "./server.js";
 export type {
   AppState,
