@@ -18,6 +18,12 @@ export interface OpenAPISecurity {
  * scopes `Security(...)` requires along the way. The OpenAPI generator emits each `scheme` under
  * `components.securitySchemes[name]` and the list as the operation's
  * `security: [{ [name]: scopes }, ...]`.
+ *
+ * @example
+ * for (const { name, scheme, scopes } of planSecurity(route.plan)) {
+ *   components.securitySchemes[name] = scheme;
+ *   operation.security.push({ [name]: scopes });
+ * }
  */
 export function planSecurity(plan: Plan): OpenAPISecurity[] {
   const byName = new Map<string, OpenAPISecurity>();

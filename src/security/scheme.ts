@@ -27,6 +27,13 @@ export type SchemeArgs = BaseContext & { readonly [key: string]: unknown };
  * request (a validated `headers` input would answer 422 where a client expects 401), answers
  * 401 with a `WWW-Authenticate` challenge when they are missing or malformed, and describes
  * itself for OpenAPI through `security`. Subclass it for a scheme of your own.
+ *
+ * @example
+ * class SessionToken extends SecurityScheme<string> {
+ *   constructor() { super({}, { type: "apiKey", in: "header", name: "X-Session" }); }
+ *   protected challenge() { return "Session"; }
+ *   protected read({ request }: SchemeArgs) { return request.headers["x-session"] as string | undefined; }
+ * }
  */
 export abstract class SecurityScheme<T, E extends boolean = true> extends Dependency<
   SchemeValue<T, E>
