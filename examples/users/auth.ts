@@ -6,6 +6,7 @@ import {
   hashPassword,
   needsRehash,
   OAuth2PasswordBearer,
+  type OAuth2PasswordRequest,
   OAuth2PasswordRequestForm,
   requireScopes,
   Security,
@@ -50,6 +51,38 @@ const DUMMY_HASH =
  * `GET /reports/users` (scope `reports`) and `GET /admin/accounts` (an API key).
  */
 export function addAuth(app: App<UsersState>, options: AuthOptions): void {
+  const { currentAccount, adminOnly } = authDependencies(app, options);
+
+  app.post(
+    "/token",
+    { deps: { login: OAuth2PasswordRequestForm }, response: Token, tags: ["auth"] },
+    async ({ login }) => ({
+      access_token: await issueToken(app.state.accounts, login, options),
+      token_type: "bearer" as const,
+    }),
+  );
+
+  app.get(
+    "/users/me",
+    { deps: { account: Security(currentAccount, ["me"]) }, response: AccountOut, tags: ["auth"] },
+    ({ account }) => account,
+  );
+
+  app.get(
+    "/reports/users",
+    { deps: { account: Security(currentAccount, ["reports"]) }, tags: ["reports"] },
+    ({ account }) => ({ total: app.state.users.count(), requestedBy: account.username }),
+  );
+
+  app.get(
+    "/admin/accounts",
+    { deps: [adminOnly], response: z.array(AccountOut), tags: ["admin"] },
+    () => app.state.accounts.list(),
+  );
+}
+
+/** The logged-in account (from a bearer JWT, with the scopes `Security` asks for); the admin key check. */
+function authDependencies(app: App<UsersState>, options: AuthOptions) {
   const oauth2 = new OAuth2PasswordBearer({
     tokenUrl: "token",
     scopes: { me: "Read your own account", reports: "Read reports about the users" },
@@ -78,50 +111,29 @@ export function addAuth(app: App<UsersState>, options: AuthOptions): void {
       }
     },
   );
+  return { currentAccount, adminOnly };
+}
 
-  app.post(
-    "/token",
-    { deps: { login: OAuth2PasswordRequestForm }, response: Token, tags: ["auth"] },
-    async ({ login }) => {
-      const accounts = app.state.accounts;
-      const account = accounts.get(login.username);
-      const valid = await verifyPassword(login.password, account?.passwordHash ?? DUMMY_HASH);
-      if (!account || !valid || account.disabled) {
-        throw new HTTPException(401, "Incorrect username or password", {
-          "WWW-Authenticate": "Bearer",
-        });
-      }
-      if (needsRehash(account.passwordHash))
-        accounts.setPasswordHash(account.username, await hashPassword(login.password));
-      // Grant what was asked for and is allowed; everything allowed when nothing was asked.
-      const scopes = login.scopes.length
-        ? login.scopes.filter((scope) => account.scopes.includes(scope))
-        : account.scopes;
-      const accessToken = await signJWT({ sub: account.username, scopes }, options.secretKey, {
-        expiresIn: options.tokenLifetime ?? "30m",
-      });
-      return { access_token: accessToken, token_type: "bearer" as const };
-    },
-  );
-
-  app.get(
-    "/users/me",
-    { deps: { account: Security(currentAccount, ["me"]) }, response: AccountOut, tags: ["auth"] },
-    ({ account }) => account,
-  );
-
-  app.get(
-    "/reports/users",
-    { deps: { account: Security(currentAccount, ["reports"]) }, tags: ["reports"] },
-    ({ account }) => ({
-      total: app.state.users.count(),
-      requestedBy: account.username,
-    }),
-  );
-
-  app.get(
-    "/admin/accounts",
-    { deps: [adminOnly], response: z.array(AccountOut), tags: ["admin"] },
-    () => app.state.accounts.list(),
-  );
+/** Checks the password and signs a token with the scopes asked for and allowed. */
+async function issueToken(
+  accounts: AccountStore,
+  login: OAuth2PasswordRequest,
+  options: AuthOptions,
+): Promise<string> {
+  const account = accounts.get(login.username);
+  const valid = await verifyPassword(login.password, account?.passwordHash ?? DUMMY_HASH);
+  if (!account || !valid || account.disabled) {
+    throw new HTTPException(401, "Incorrect username or password", {
+      "WWW-Authenticate": "Bearer",
+    });
+  }
+  if (needsRehash(account.passwordHash))
+    accounts.setPasswordHash(account.username, await hashPassword(login.password));
+  // Grant what was asked for and is allowed; everything allowed when nothing was asked.
+  const scopes = login.scopes.length
+    ? login.scopes.filter((scope) => account.scopes.includes(scope))
+    : account.scopes;
+  return signJWT({ sub: account.username, scopes }, options.secretKey, {
+    expiresIn: options.tokenLifetime ?? "30m",
+  });
 }

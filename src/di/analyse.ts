@@ -48,50 +48,68 @@ export function analyse(
 ): Plan {
   if (sources.every((s) => (Array.isArray(s) ? s.length === 0 : Object.keys(s).length === 0)))
     return EMPTY_PLAN;
-  const steps: Step[] = [];
-  const seen = new Map<Dependency, Map<string, number>>();
-  const path: Dependency[] = [];
-  const scoped = scopeUsage(overrides);
+  const analysis = new Analysis(overrides, where);
+  const provides: [string, number][] = [];
+  for (const source of sources) {
+    if (Array.isArray(source)) {
+      for (const dep of source) analysis.visit(checked(dep, where), []);
+    } else {
+      for (const [key, dep] of Object.entries(source)) {
+        if ((RESERVED_KEYS as readonly string[]).includes(key)) throw reservedKey(key, where);
+        provides.push([key, analysis.visit(checked(dep, where), [])]);
+      }
+    }
+  }
+  return { steps: analysis.steps, provides };
+}
 
-  const visit = (use: Dependency, inherited: readonly string[]): number => {
+/** One route's analysis: the steps so far, which are cached, and the path being walked. */
+class Analysis {
+  readonly steps: Step[] = [];
+  readonly #seen = new Map<Dependency, Map<string, number>>();
+  readonly #path: Dependency[] = [];
+  readonly #scoped: (dep: Dependency) => boolean;
+
+  constructor(
+    private readonly overrides: ReadonlyMap<Dependency, Override>,
+    private readonly where: string,
+  ) {
+    this.#scoped = scopeUsage(overrides);
+  }
+
+  /** Adds `use` (after its sub-dependencies) unless it is already there; returns its step. */
+  visit(use: Dependency, inherited: readonly string[]): number {
     let declared = use;
     let scopes = inherited;
     while (declared instanceof ScopedDependency) {
       scopes = union(scopes, declared.requiredScopes);
       declared = declared.target;
     }
-    const dep = declared === SecurityScopes ? constant(scopes) : effective(declared, overrides);
-    const key = declared === SecurityScopes || scoped(dep) ? [...scopes].sort().join(" ") : "";
-    const cached = declared.cache ? seen.get(declared)?.get(key) : undefined;
+    const isScopes = declared === SecurityScopes;
+    const dep = isScopes ? constant(scopes) : effective(declared, this.overrides);
+    const key = isScopes || this.#scoped(dep) ? [...scopes].sort().join(" ") : "";
+    const cached = declared.cache ? this.#seen.get(declared)?.get(key) : undefined;
     if (cached !== undefined) return cached;
-    if (path.includes(declared)) throw cycleError(path, declared, where);
+    const path = this.#path;
+    if (path.includes(declared)) throw cycleError(path, declared, this.where);
     path.push(declared);
     let subs: (readonly [string, number])[] = [];
-    if (dep.scope === "app") checkAppScoped(dep, overrides, where, [...path]);
-    else subs = Object.entries(dep.subs).map(([k, sub]) => [k, visit(checked(sub, where), scopes)]);
-    dep.groups ??= compileInputs(dep.inputs, `Dependency ${dep.name} (used by ${where})`);
-    steps.push({ declared, dep, groups: dep.groups, subs, scopes });
+    if (dep.scope === "app") checkAppScoped(dep, this.overrides, this.where, [...path]);
+    else
+      subs = Object.entries(dep.subs).map(([k, sub]) => [
+        k,
+        this.visit(checked(sub, this.where), scopes),
+      ]);
+    dep.groups ??= compileInputs(dep.inputs, `Dependency ${dep.name} (used by ${this.where})`);
+    this.steps.push({ declared, dep, groups: dep.groups, subs, scopes });
     path.pop();
-    const index = steps.length - 1;
+    const index = this.steps.length - 1;
     if (declared.cache) {
-      if (!seen.has(declared)) seen.set(declared, new Map());
-      seen.get(declared)!.set(key, index);
+      if (!this.#seen.has(declared)) this.#seen.set(declared, new Map());
+      this.#seen.get(declared)!.set(key, index);
     }
     return index;
-  };
-
-  const provides: [string, number][] = [];
-  for (const source of sources) {
-    if (Array.isArray(source)) {
-      for (const dep of source) visit(checked(dep, where), []);
-    } else {
-      for (const [key, dep] of Object.entries(source)) {
-        if ((RESERVED_KEYS as readonly string[]).includes(key)) throw reservedKey(key, where);
-        provides.push([key, visit(checked(dep, where), [])]);
-      }
-    }
   }
-  return { steps, provides };
 }
 
 /** The dependency that runs for `declared`: its override if there is one. */
