@@ -158,6 +158,23 @@ describe("generator tear-down", () => {
     expect(res.text()).toBe("fine");
   });
 
+  test("with middleware, the tear-down still sees the handler's error and runs after the response", async () => {
+    const app = new App();
+    const log: string[] = [];
+    app.use(async (_ctx, next) => {
+      const res = await next();
+      log.push(`middleware saw ${res.status}`);
+      return res;
+    });
+    const db = tracked("db", log);
+    app.get("/", { deps: { db } }, () => {
+      throw new HTTPException(418, "teapot");
+    });
+    const res = await new TestClient(app).get("/");
+    expect(res.status).toBe(418);
+    expect(log).toEqual(["open db", "db saw teapot", "close db", "middleware saw 418"]);
+  });
+
   test("a 422 in the route's own inputs is thrown into open generators too", async () => {
     const app = new App();
     const log: string[] = [];
