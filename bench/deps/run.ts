@@ -59,17 +59,27 @@ function jwt(): App {
   return app;
 }
 
+interface Measure {
+  /** Requests per second, as wrk saw them. */
+  rate: number;
+  /** CPU time this process (the server) spent per request, in µs: steadier than req/s on a busy machine. */
+  cpu: number;
+}
+
 /** Runs wrk without blocking this process, which serves the requests. */
-function wrk(url: string, headers: string[], seconds = values.duration): Promise<number> {
+function wrk(url: string, headers: string[], seconds = values.duration): Promise<Measure> {
   const args = ["-t1", `-c${values.connections}`, `-d${seconds}s`];
   for (const header of headers) args.push("-H", header);
+  const before = process.cpuUsage();
   return new Promise((resolve, reject) => {
     execFile("wrk", [...args, url], (error, stdout, stderr) => {
+      const used = process.cpuUsage(before);
       if (error) return reject(new Error(`wrk failed (${error.message}); apt-get install -y wrk`));
-      const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-      if (!match) return reject(new Error(`wrk printed no rate:\n${stdout}${stderr}`));
+      const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+      const count = /(\d+) requests in/.exec(stdout);
+      if (!rate || !count) return reject(new Error(`wrk printed no rate:\n${stdout}${stderr}`));
       if (/Non-2xx/.test(stdout)) return reject(new Error(`non-2xx responses:\n${stdout}`));
-      resolve(Number(match[1]));
+      resolve({ rate: Number(rate[1]), cpu: (used.user + used.system) / Number(count[1]) });
     });
   });
 }
@@ -88,20 +98,24 @@ for (const variant of variants) {
   urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}/users/42?verbose=true`);
 }
 for (const [i, variant] of variants.entries()) await wrk(urls[i]!, variant.headers, "2"); // JIT warm-up
-const results = variants.map(() => [] as number[]);
+const results = variants.map(() => [] as Measure[]);
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const [i, variant] of variants.entries())
     results[i]!.push(await wrk(urls[i]!, variant.headers));
 }
-const base = median(results[0]!);
+const rates = results.map((rs) => median(rs.map((r) => r.rate)));
+const cpus = results.map((rs) => median(rs.map((r) => r.cpu)));
 console.log(
-  `params workload, ${values.rounds} rounds of ${values.duration}s, ${values.connections} connections, median req/s`,
+  `params workload, ${values.rounds} rounds of ${values.duration}s, ${values.connections} connections; medians`,
 );
+console.log(
+  `${"variant".padEnd(24)} ${"req/s".padStart(8)} ${"vs base".padStart(8)} ${"CPU µs/req".padStart(11)} ${"vs base".padStart(8)}`,
+);
+const percent = (value: number, base: number) => `${((value / base - 1) * 100).toFixed(1)}%`;
 variants.forEach((variant, i) => {
-  const rate = median(results[i]!);
-  const overhead = ((1 - rate / base) * 100).toFixed(1);
   console.log(
-    `${variant.name.padEnd(24)} ${rate.toFixed(0).padStart(8)}  (${i === 0 ? "baseline" : `${overhead}% slower`})`,
+    `${variant.name.padEnd(24)} ${rates[i]!.toFixed(0).padStart(8)} ${percent(rates[i]!, rates[0]!).padStart(8)} ` +
+      `${cpus[i]!.toFixed(1).padStart(11)} ${percent(cpus[i]!, cpus[0]!).padStart(8)}`,
   );
 });
 for (const variant of variants) await variant.app.close();
