@@ -13,17 +13,20 @@ export interface OpenAPISecurity {
 }
 
 /**
- * The security requirements of a route, from its compiled dependency plan: one entry per scheme
+ * The security schemes a route requires, from its compiled dependency plan: one entry per scheme
  * used anywhere in its dependencies (app, include, router and route `deps`), with the OAuth2
- * scopes `Security(...)` requires along the way. The OpenAPI generator emits each `scheme` under
- * `components.securitySchemes[name]` and the list as the operation's
- * `security: [{ [name]: scopes }, ...]`.
+ * scopes `Security(...)` requires along the way (`step.scopes`; a scheme's own
+ * `security.scopes` is only what it requires by itself). The OpenAPI generator emits each
+ * `scheme` under `components.securitySchemes[name]`, and, since every dependency runs, all of
+ * them as one requirement: `security: [{ [name]: scopes, ... }]`.
  *
  * @example
+ * const requirement: Record<string, string[]> = {};
  * for (const { name, scheme, scopes } of planSecurity(route.plan)) {
  *   components.securitySchemes[name] = scheme;
- *   operation.security.push({ [name]: scopes });
+ *   requirement[name] = scopes;
  * }
+ * operation.security = Object.keys(requirement).length ? [requirement] : [];
  */
 export function planSecurity(plan: Plan): OpenAPISecurity[] {
   const byName = new Map<string, OpenAPISecurity>();
