@@ -10,7 +10,13 @@ export type { Context } from "./context.js";
 export type { DepsSpec, Override } from "./di/analyse.js";
 export { Dependency, type DependsOptions } from "./di/dependency.js";
 // Dependencies
-export { type DependencyArgs, type DependencySpec, depends, type Resolved } from "./di/depends.js";
+export {
+  type DependencyArgs,
+  type DependencyContext,
+  type DependencySpec,
+  depends,
+  type Resolved,
+} from "./di/depends.js";
 export { Security, SecurityScopes } from "./di/scopes.js";
 export type { OpenAPISecurity, SecuritySchemeObject } from "./di/security-info.js";
 // Errors

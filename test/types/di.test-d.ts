@@ -1,4 +1,13 @@
-import { App, type Dependency, depends, Router, Security, SecurityScopes, z } from "vial";
+import {
+  App,
+  type AppState,
+  type Dependency,
+  depends,
+  Router,
+  Security,
+  SecurityScopes,
+  z,
+} from "vial";
 import { describe, expectTypeOf, test } from "vitest";
 
 interface Db {
@@ -81,10 +90,11 @@ describe("depends(spec, fn) arguments", () => {
     );
   });
 
-  test("depends(fn) gives the base context", () => {
-    depends(({ request, state }) => {
+  test("depends(fn) gives the base context, with the app typed by AppState", () => {
+    depends(({ request, state, app }) => {
       expectTypeOf(request.headers.authorization).toEqualTypeOf<string | undefined>();
       expectTypeOf(state).toEqualTypeOf<Record<string, unknown>>();
+      expectTypeOf(app.state).toEqualTypeOf<AppState>();
     });
   });
 });
