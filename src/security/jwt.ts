@@ -15,6 +15,7 @@ import {
   SignJWT,
 } from "jose";
 import { HTTPException } from "../errors.js";
+import { VerifiedTokens } from "./jwt-cache.js";
 
 export type JWTAlgorithm =
   | "HS256"
@@ -70,6 +71,11 @@ export interface VerifyOptions {
   maxAge?: number | string;
   /** Claims that must be present. Default `["exp"]`: a token without expiry is refused. */
   requiredClaims?: string[];
+  /**
+   * Remember tokens that passed, so the same token sent again skips the signature check; its
+   * `exp`, `nbf` and `iat` are checked again every time (default true; not used with `maxAge`).
+   */
+  cache?: boolean;
 }
 
 /** Why a token was refused, for logs and metrics; clients only see "Could not validate credentials". */
@@ -163,6 +169,13 @@ export async function verifyJWT<T extends object = {}>(
   const algorithms = options.algorithms ?? [defaultAlgorithm(keyObject)];
   for (const alg of algorithms) checkKey(alg, keyObject);
   const skew = options.clockSkew ?? 0;
+  const cacheable = options.cache !== false && options.maxAge === undefined;
+  const fingerprint = cacheable ? fingerprintOf(algorithms, options) : "";
+  const known = cacheable ? verified.get(token, keyObject, fingerprint) : undefined;
+  if (known !== undefined) {
+    checkTimes(known, skew);
+    return known as JWTClaims & T;
+  }
   let payload: JWTPayload;
   try {
     const keyForHeader = (header: JWTHeaderParameters) => cryptoKey(keyObject, header.alg);
@@ -178,10 +191,27 @@ export async function verifyJWT<T extends object = {}>(
   } catch (error) {
     throw invalid(error);
   }
-  if (typeof payload.iat === "number" && payload.iat > Date.now() / 1000 + skew) {
-    throw new InvalidTokenError("not_yet_valid", '"iat" is in the future');
-  }
+  checkTimes(payload, skew);
+  if (cacheable) verified.set(token, keyObject, fingerprint, payload);
   return payload as JWTClaims & T;
+}
+
+const verified = new VerifiedTokens(1024);
+
+function fingerprintOf(algorithms: readonly string[], options: VerifyOptions): string {
+  const { audience, issuer, subject, requiredClaims } = options;
+  return JSON.stringify([algorithms, audience, issuer, subject, requiredClaims]);
+}
+
+/** `exp`, `nbf` and `iat` against the clock, as jose checks them, plus `iat` not in the future. */
+function checkTimes(claims: JWTPayload, skew: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof claims.exp === "number" && claims.exp <= now - skew)
+    throw new InvalidTokenError("expired", '"exp" claim timestamp check failed');
+  if (typeof claims.nbf === "number" && claims.nbf > now + skew)
+    throw new InvalidTokenError("not_yet_valid", '"nbf" claim timestamp check failed');
+  if (typeof claims.iat === "number" && claims.iat > now + skew)
+    throw new InvalidTokenError("not_yet_valid", '"iat" is in the future');
 }
 
 function invalid(error: unknown): InvalidTokenError {
