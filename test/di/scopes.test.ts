@@ -1,7 +1,7 @@
 import { App, depends, Security, SecurityScopes } from "vial";
 import { TestClient } from "vial/testing";
 import { describe, expect, test } from "vitest";
-import { compileRoute } from "../../src/compile.js";
+import { analyse } from "../../src/di/analyse.js";
 import { Dependency } from "../../src/di/dependency.js";
 import { planSecurity } from "../../src/di/security-info.js";
 
@@ -86,14 +86,8 @@ describe("Security and SecurityScopes", () => {
       () => 1,
     );
     const record = app.records[0]!;
-    const route = compileRoute(record, {
-      deps: undefined,
-      middleware: [],
-      overrides: new Map(),
-      debug: true,
-      mounts: [],
-    });
-    expect(planSecurity(route.plan)).toEqual([
+    const plan = analyse(record.deps, new Map(), "test");
+    expect(planSecurity(plan)).toEqual([
       {
         name: "OAuth2PasswordBearer",
         scheme: { type: "oauth2", flows: { password: { tokenUrl: "token", scopes: {} } } },

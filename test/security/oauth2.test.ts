@@ -10,7 +10,7 @@ import {
 } from "vial";
 import { TestClient } from "vial/testing";
 import { describe, expect, test } from "vitest";
-import { compileRoute } from "../../src/compile.js";
+import { analyse } from "../../src/di/analyse.js";
 import { planSecurity } from "../../src/di/security-info.js";
 
 const oauth2 = new OAuth2PasswordBearer({
@@ -110,14 +110,8 @@ describe("OAuth2PasswordBearer", () => {
   test("the route's OpenAPI security lists the password flow with the required scopes", () => {
     const app = makeApp();
     const record = app.records.find((r) => r.path === "/me/items")!;
-    const route = compileRoute(record, {
-      deps: undefined,
-      middleware: [],
-      overrides: new Map(),
-      debug: true,
-      mounts: [],
-    });
-    expect(planSecurity(route.plan)).toEqual([
+    const plan = analyse(record.deps, new Map(), "test");
+    expect(planSecurity(plan)).toEqual([
       {
         name: "OAuth2PasswordBearer",
         scheme: {
