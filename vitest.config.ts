@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^vial$/, replacement: src("index.ts") },
       { find: /^vial\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^vial\/security$/, replacement: src("security/index.ts") },
     ],
   },
   test: {

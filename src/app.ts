@@ -286,9 +286,10 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
 
   /** Runs the lifespan's tear-down and closes app-scoped dependencies. */
   async shutdown(): Promise<void> {
+    // Values from `app.resolve` in a script exist without a startup; they are closed all the same.
+    await this.#runtime.closeDependencies();
     if (!this.#started) return;
     this.#started = undefined;
-    await this.#runtime.closeDependencies();
     await this.#lifespan.stop();
     for (const { target } of this.#runtime.mounts) await target.shutdown?.();
   }

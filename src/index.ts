@@ -10,7 +10,15 @@ export type { Context } from "./context.js";
 export type { DepsSpec, Override } from "./di/analyse.js";
 export { Dependency, type DependsOptions } from "./di/dependency.js";
 // Dependencies
-export { type DependencyArgs, type DependencySpec, depends, type Resolved } from "./di/depends.js";
+export {
+  type DependencyArgs,
+  type DependencyContext,
+  type DependencySpec,
+  depends,
+  type Resolved,
+} from "./di/depends.js";
+export { Security, SecurityScopes } from "./di/scopes.js";
+export type { OpenAPISecurity, SecuritySchemeObject } from "./di/security-info.js";
 // Errors
 export {
   ConfigurationError,
@@ -68,6 +76,45 @@ export {
 } from "./response/responses.js";
 export type { ResponseState } from "./response/state.js";
 export { type IncludeOptions, Router, type RouterOptions } from "./router.js";
+// Security: schemes, JWT, passwords, CORS (also in `vial/security`)
+export {
+  APIKeyCookie,
+  APIKeyHeader,
+  type APIKeyOptions,
+  APIKeyQuery,
+  type CORSOptions,
+  cors,
+  type HTTPAuthorizationCredentials,
+  HTTPBasic,
+  type HTTPBasicCredentials,
+  type HTTPBasicOptions,
+  HTTPBearer,
+  type HTTPBearerOptions,
+  hashPassword,
+  InvalidTokenError,
+  type InvalidTokenReason,
+  type JWTAlgorithm,
+  type JWTClaims,
+  type JWTKey,
+  needsRehash,
+  OAuth2PasswordBearer,
+  type OAuth2PasswordBearerOptions,
+  type OAuth2PasswordRequest,
+  OAuth2PasswordRequestForm,
+  OAuth2PasswordRequestFormStrict,
+  type PasswordHashOptions,
+  requireScopes,
+  type SchemeArgs,
+  type SchemeOptions,
+  type SchemeValue,
+  SecurityScheme,
+  type SignOptions,
+  safeCompare,
+  signJWT,
+  type VerifyOptions,
+  verifyJWT,
+  verifyPassword,
+} from "./security/index.js";
 export type { ServerOptions } from "./server.js";
 // Sessions, flash messages, CSRF
 export type { CsrfOptions } from "./sessions/csrf.js";

@@ -86,7 +86,9 @@ function run(x: Exchange, route: CompiledRoute): unknown {
 function solveAndCall(x: Exchange, route: CompiledRoute): unknown {
   if (route.plan.steps.length > 0) {
     const errors: ValidationErrorItem[] = [];
-    return solveDependencies(x, route.plan, errors).then(() => validateAndCall(x, route, errors));
+    const pending = solveDependencies(x, route.plan, errors);
+    if (pending) return pending.then(() => validateAndCall(x, route, errors));
+    return validateAndCall(x, route, errors);
   }
   return validateAndCall(x, route, undefined);
 }

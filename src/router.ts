@@ -1,13 +1,20 @@
 import { METHODS } from "node:http";
 import type { App } from "./app.js";
 import type { DepsSpec } from "./di/analyse.js";
-import { RESERVED_KEYS, reservedKey } from "./di/dependency.js";
+import { checkDepsKeys } from "./di/dependency.js";
 import { ConfigurationError } from "./errors.js";
 import type { AnyRouteOptions, ResponsesSpec, RouteRecord } from "./internal/record.js";
 import type { Middleware } from "./middleware/compose.js";
 import { compileInputs, INPUT_KEYS } from "./request/inputs.js";
 import { joinPath, parsePath } from "./routing/path.js";
-import type { AppState, BaseContext, DepValues, RouteMethod, RouteWithMethods } from "./types.js";
+import type {
+  AppState,
+  BaseContext,
+  CheckedDeps,
+  DepValues,
+  RouteMethod,
+  RouteWithMethods,
+} from "./types.js";
 
 /** The lowercase route methods, generated from this list rather than written out one by one. */
 export const ROUTE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
@@ -38,7 +45,7 @@ export interface RouterOptions<D extends DepsSpec | undefined = undefined> {
   prefix?: string;
   tags?: string[];
   /** Dependencies of every route here; a record gives the values to the handlers by key. */
-  deps?: D;
+  deps?: CheckedDeps<D>;
   /** Extra documented responses of every route here. */
   responses?: ResponsesSpec;
   /**
@@ -142,6 +149,7 @@ export class RouteRegistry<A, RD> {
       throw new ConfigurationError("A router cannot include itself.");
     const base = this.#base;
     const prefix = joinPath(base.prefix, options.prefix ?? "");
+    checkDepsKeys(options.deps, `include(${prefix || "/"})`);
     const deps = [base.deps, options.deps].filter((d): d is DepsSpec => d !== undefined);
     for (const record of router.records) {
       const path = joinPath(prefix, record.path);
@@ -212,12 +220,7 @@ function checkOptions(options: AnyRouteOptions, label: string): void {
       `Route ${label} declares both \`body\` (JSON) and \`form\`; a request has one body. Keep one.`,
     );
   }
-  const deps = options.deps;
-  if (deps && !Array.isArray(deps)) {
-    for (const key of Object.keys(deps)) {
-      if ((RESERVED_KEYS as readonly string[]).includes(key)) throw reservedKey(key);
-    }
-  }
+  checkDepsKeys(options.deps, `Route ${label}`);
   const query = options.query as Record<string, unknown> | undefined;
   const params = options.params as Record<string, unknown> | undefined;
   if (query && params && !("~standard" in query) && !("~standard" in params)) {
@@ -254,6 +257,7 @@ export class Router<D extends DepsSpec | undefined = undefined> extends RouteReg
   DepValues<D>
 > {
   constructor(options: RouterOptions<D> = {}) {
+    checkDepsKeys(options.deps, `Router ${options.prefix ?? ""}`.trim());
     super({
       prefix: options.prefix,
       tags: options.tags,

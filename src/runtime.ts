@@ -1,6 +1,7 @@
 import { type CompileEnv, compileTable, type MountEntry, type RouteTable } from "./compile.js";
-import type { Override } from "./di/analyse.js";
-import { Dependency } from "./di/dependency.js";
+import { effective, type Override, unscoped } from "./di/analyse.js";
+import type { Dependency } from "./di/dependency.js";
+import { SecurityScopes, scopesValue } from "./di/scopes.js";
 import { closeGenerators, enter } from "./di/solve.js";
 import { type DispatchTarget, missResponse } from "./dispatch.js";
 import { ConfigurationError } from "./errors.js";
@@ -141,16 +142,18 @@ export class Runtime implements DispatchTarget {
   }
 
   async #makeAppValue(dep: Dependency): Promise<unknown> {
+    const overrides = this.source().overrides;
     const args: Record<string, unknown> = { app: this.app, state: {} };
     for (const [key, sub] of Object.entries(dep.subs)) {
-      if (sub.scope !== "app") {
+      const target = effective(unscoped(sub), overrides);
+      if (target.scope !== "app") {
         throw new ConfigurationError(
-          `App-scoped dependency ${dep.name} uses request-scoped ${sub.name}. Make ${sub.name} app-scoped too, or ${dep.name} request-scoped.`,
+          `App-scoped dependency ${dep.name} uses request-scoped ${target.name}. Make ${target.name} app-scoped too, or ${dep.name} request-scoped.`,
         );
       }
-      args[key] = await this.appValue(sub);
+      args[key] = await this.appValue(target);
     }
-    return enter(this.#appStack, dep.fn(args));
+    return enter(this.#appStack, dep.fn(args), dep);
   }
 
   /**
@@ -158,23 +161,21 @@ export class Runtime implements DispatchTarget {
    * singletons; request-scoped ones are evaluated now, and their tear-downs run at shutdown.
    */
   async resolve(dep: Dependency, overrides: ReadonlyMap<Dependency, Override>): Promise<unknown> {
-    const override = overrides.get(dep);
-    const effective =
-      override === undefined
-        ? dep
-        : override instanceof Dependency
-          ? override
-          : new Dependency({}, {}, override);
-    if (effective.scope === "app") return this.appValue(effective);
-    if (Object.keys(effective.inputs).length > 0) {
+    const declared = unscoped(dep);
+    if (declared === SecurityScopes) return scopesValue([]);
+    const target = effective(declared, overrides);
+    if (target.scope === "app") return this.appValue(target);
+    const inputs = [...Object.keys(target.inputs), ...(target.security ? ["credentials"] : [])];
+    if (inputs.length > 0) {
       throw new ConfigurationError(
-        `app.resolve(${effective.name}): it reads request inputs (${Object.keys(effective.inputs).join(", ")}), which only exist during a request.`,
+        `app.resolve(${target.name}): it reads request inputs (${inputs.join(", ")}), which only exist during a request. ` +
+          `Resolve the dependencies it uses instead, or override it for the script.`,
       );
     }
     const args: Record<string, unknown> = { app: this.app, state: {} };
-    for (const [key, sub] of Object.entries(effective.subs))
+    for (const [key, sub] of Object.entries(target.subs))
       args[key] = await this.resolve(sub, overrides);
-    return enter(this.#appStack, effective.fn(args));
+    return enter(this.#appStack, target.fn(args), target);
   }
 
   /** Tears down app-scoped and resolved generator dependencies, newest first. */

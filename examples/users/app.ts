@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { App, depends, HTTPException, z } from "vial";
+import { AccountStore } from "./accounts.js";
+import { type AuthOptions, addAuth, type UsersState } from "./auth.js";
 import { UserStore } from "./store.js";
 
 /** What clients send to create a user: the seed's FastAPI `User` model. */
@@ -27,18 +30,26 @@ const pagination = depends(
 const userId = { id: z.int().min(1) };
 
 /**
- * The users API: create, list, read, update and delete users in SQLite.
- * `database` is a file name, or ":memory:" for a throwaway database.
+ * The users API: create, list, read, update and delete users in SQLite, with log-in (OAuth2
+ * password flow and JWTs), a scope-protected report and an API-key-protected admin route.
+ * `database` is a file name, or ":memory:" for a throwaway database. Keys default to
+ * `SECRET_KEY` and `ADMIN_API_KEY` from the environment, else random ones (tokens then last
+ * until a restart, and the admin route is closed).
  */
-export function createApp(database = process.env.USERS_DB ?? "users.db") {
-  const app = new App({
+export function createApp(
+  database = process.env.USERS_DB ?? "users.db",
+  auth: Partial<AuthOptions> = {},
+) {
+  const app = new App<UsersState>({
     title: "Users API",
     version: "1.0.0",
     description:
       "The user-registration API of the Flask vs FastAPI comparison, on Vial and SQLite.",
     lifespan: async function* () {
       const users = new UserStore(database);
-      yield { users };
+      const accounts = new AccountStore(database);
+      yield { users, accounts };
+      accounts.close();
       users.close();
     },
   });
@@ -83,6 +94,12 @@ export function createApp(database = process.env.USERS_DB ?? "users.db") {
 
   app.delete("/users/{id}", { params: userId, status: 204, tags: ["users"] }, ({ params, app }) => {
     if (!app.state.users.delete(params.id)) throw new HTTPException(404, "User not found");
+  });
+
+  addAuth(app, {
+    secretKey: auth.secretKey ?? process.env.SECRET_KEY ?? randomBytes(32).toString("hex"),
+    adminKey: auth.adminKey ?? process.env.ADMIN_API_KEY ?? randomBytes(32).toString("hex"),
+    tokenLifetime: auth.tokenLifetime,
   });
 
   return app;

@@ -30,6 +30,10 @@ export class UserStore {
       .all(limit, skip) as User[];
   }
 
+  count(): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM users").get() as { n: number }).n;
+  }
+
   get(id: number): User | undefined {
     return this.#db.prepare("SELECT * FROM users WHERE id = ?").get(id) as User | undefined;
   }

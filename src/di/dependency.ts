@@ -86,7 +86,7 @@ export function splitSpec(spec: Record<string, unknown>): {
     if ((INPUT_KEYS as readonly string[]).includes(key)) {
       inputs[key as InputKey] = value as InputSpec[InputKey];
     } else if (value instanceof Dependency) {
-      if ((RESERVED_KEYS as readonly string[]).includes(key)) throw reservedKey(key);
+      if ((RESERVED_KEYS as readonly string[]).includes(key)) throw reservedKey(key, "depends()");
       subs[key] = value;
     } else {
       throw new ConfigurationError(
@@ -98,8 +98,17 @@ export function splitSpec(spec: Record<string, unknown>): {
   return { inputs, subs };
 }
 
-export function reservedKey(key: string): ConfigurationError {
+/** Refuses a `deps` record with a key the context already uses; `where` names its owner. */
+export function checkDepsKeys(deps: unknown, where: string): void {
+  if (!deps || Array.isArray(deps) || typeof deps !== "object") return;
+  for (const key of Object.keys(deps)) {
+    if ((RESERVED_KEYS as readonly string[]).includes(key)) throw reservedKey(key, where);
+  }
+}
+
+export function reservedKey(key: string, where: string): ConfigurationError {
   return new ConfigurationError(
-    `'${key}' cannot name a dependency: the context already uses it. Reserved: ${RESERVED_KEYS.join(", ")}.`,
+    `${where}: '${key}' cannot name a dependency: the context already uses it. Rename the key ` +
+      `(e.g. '${key}Value'). Reserved: ${RESERVED_KEYS.join(", ")}.`,
   );
 }

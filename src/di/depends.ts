@@ -1,5 +1,6 @@
+import type { App } from "../app.js";
 import type { InputKey } from "../request/inputs.js";
-import type { BaseContext, Infer } from "../types.js";
+import type { AppState, BaseContext, Infer } from "../types.js";
 import type { InputSchema } from "../validation/schema.js";
 import { Dependency, type DependsOptions, type ReservedKey, splitSpec } from "./dependency.js";
 
@@ -14,8 +15,14 @@ export type Resolved<R> =
 /** The spec of `depends(spec, fn)`: input groups under input keys, sub-dependencies under others. */
 export type DependencySpec = { readonly [key: string]: InputSchema | Dependency<any> | undefined };
 
+/**
+ * The request-level context a dependency gets. A dependency does not know the App it will serve,
+ * so `app.state` is the augmentable `AppState`, as in routers.
+ */
+export type DependencyContext = BaseContext<App<AppState>>;
+
 /** What `fn` receives for a spec: validated inputs, sub-dependency values, the base context. */
-export type DependencyArgs<S> = BaseContext & {
+export type DependencyArgs<S> = DependencyContext & {
   readonly [K in keyof S & InputKey]: Infer<S[K]>;
 } & {
   readonly [K in Exclude<keyof S, InputKey>]: S[K] extends Dependency<infer T> ? T : never;
@@ -39,7 +46,7 @@ type CheckedSpec<S> = S & { [K in Exclude<keyof S & ReservedKey, InputKey>]: nev
  * const currentUser = depends({ token: oauth2, db: getDb }, ({ token, db }) => findUser(db, token));
  */
 export function depends<R>(
-  fn: (ctx: BaseContext) => R,
+  fn: (ctx: DependencyContext) => R,
   options?: DependsOptions,
 ): Dependency<Resolved<R>>;
 export function depends<S extends DependencySpec, R>(

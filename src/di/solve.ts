@@ -115,49 +115,94 @@ function settle(
   }
 }
 
+/** One request's progress through a plan. */
+interface Solving {
+  readonly x: Exchange;
+  readonly steps: Plan["steps"];
+  readonly errors: ValidationErrorItem[];
+  readonly values: unknown[];
+  readonly failed: boolean[];
+}
+
 /**
  * Solves a route's dependencies in plan order. Each runs as soon as its own inputs are valid
  * and its sub-dependencies have values, so its `HTTPException` can win over a 422 elsewhere, as
- * in FastAPI. Values land in `x.values`; generator dependencies join `x.exitStack`.
+ * in FastAPI. Values land in `x.values`; generator dependencies join `x.exitStack`. Synchronous
+ * while every dependency is (no promise is made for a plain function); from the first promise
+ * or generator on, the rest is solved after it.
  */
-export async function solveDependencies(
+export function solveDependencies(
   x: Exchange,
   plan: Plan,
   errors: ValidationErrorItem[],
-): Promise<void> {
-  const steps = plan.steps;
-  const values: unknown[] = new Array(steps.length);
-  const failed: boolean[] = new Array(steps.length).fill(false);
+): void | Promise<void> {
+  const count = plan.steps.length;
+  const values: unknown[] = new Array(count);
   x.values = values;
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!;
-    if (step.subs.some(([, index]) => failed[index])) {
-      failed[i] = true;
-      continue;
-    }
-    if (step.dep.scope === "app") {
-      values[i] = await x.app.appValue(step.dep);
-      continue;
-    }
-    const args = new DependencyArgs(x);
-    const before = errors.length;
-    await solveGroups(x, step.groups, args, errors);
-    if (errors.length > before) {
-      failed[i] = true;
-      continue;
-    }
-    for (const [key, index] of step.subs) args[key] = values[index];
-    values[i] = await enter(x, step.dep.fn(args));
+  return solveFrom({ x, steps: plan.steps, errors, values, failed: new Array(count) }, 0);
+}
+
+function solveFrom(s: Solving, from: number): void | Promise<void> {
+  for (let i = from; i < s.steps.length; i++) {
+    const pending = solveStep(s, i);
+    if (pending) return pending.then(() => solveFrom(s, i + 1));
   }
+}
+
+function solveStep(s: Solving, i: number): void | Promise<void> {
+  const step = s.steps[i]!;
+  for (const [, index] of step.subs) {
+    if (s.failed[index]) {
+      s.failed[i] = true;
+      return;
+    }
+  }
+  if (step.dep.scope === "app") {
+    return s.x.app.appValue(step.dep).then((value) => {
+      s.values[i] = value;
+    });
+  }
+  const args = new DependencyArgs(s.x);
+  const before = s.errors.length;
+  const pending = solveGroups(s.x, step.groups, args, s.errors);
+  if (pending) return pending.then(() => callStep(s, i, args, before));
+  return callStep(s, i, args, before);
+}
+
+function callStep(
+  s: Solving,
+  i: number,
+  args: DependencyArgs,
+  before: number,
+): void | Promise<void> {
+  if (s.errors.length > before) {
+    s.failed[i] = true;
+    return;
+  }
+  const step = s.steps[i]!;
+  for (const [key, index] of step.subs) args[key] = s.values[index];
+  const result = step.dep.fn(args);
+  if (isGenerator(result) || typeof (result as Promise<unknown> | undefined)?.then === "function") {
+    return enter(s.x, result, step.dep).then((value) => {
+      s.values[i] = value;
+    });
+  }
+  s.values[i] = result;
 }
 
 /** The value a dependency function's result stands for; generators are opened and remembered. */
 export async function enter(
   x: { exitStack: OpenGenerator[] | undefined },
   result: unknown,
+  dep: { readonly name: string },
 ): Promise<unknown> {
   if (isGenerator(result)) {
     const first = await result.next();
+    if (first.done) {
+      throw new Error(
+        `Dependency ${dep.name} is a generator that returned without yielding: it must \`yield\` its value once (set-up before, tear-down after).`,
+      );
+    }
     x.exitStack ??= [];
     x.exitStack.push(result);
     return first.value;

@@ -1,4 +1,5 @@
 import type { Plan } from "../di/analyse.js";
+import { planSecurity } from "../di/security-info.js";
 import { ConfigurationError } from "../errors.js";
 import type { CompiledRoute } from "../internal/runtime.js";
 import type { InputGroup } from "../request/inputs.js";
@@ -209,19 +210,15 @@ function buildSecurity(
   where: string,
 ): SecurityRequirement[] {
   const requirement: SecurityRequirement = {};
-  for (const step of plan.steps) {
-    const security = step.dep.security;
-    if (!security) continue;
-    const known = schemes.get(security.name);
-    if (known && JSON.stringify(known) !== JSON.stringify(security.scheme)) {
+  for (const { name, scheme, scopes } of planSecurity(plan, where)) {
+    const known = schemes.get(name);
+    if (known && JSON.stringify(known) !== JSON.stringify(scheme)) {
       throw new ConfigurationError(
-        `Route ${where}: two different security schemes are named '${security.name}'. Give one another scheme name.`,
+        `Route ${where}: two different security schemes are named '${name}'. Give one another scheme name.`,
       );
     }
-    schemes.set(security.name, security.scheme);
-    const scopes = requirement[security.name] ?? [];
-    for (const scope of security.scopes) if (!scopes.includes(scope)) scopes.push(scope);
-    requirement[security.name] = scopes;
+    schemes.set(name, scheme);
+    requirement[name] = scopes;
   }
   return Object.keys(requirement).length > 0 ? [requirement] : [];
 }
