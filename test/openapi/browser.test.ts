@@ -109,6 +109,47 @@ describe("Swagger UI at /docs", () => {
     }
   });
 
+  test("Authorize with the OAuth2 password flow against /token, then GET /users/me: 200", async () => {
+    const session = await open(
+      createApp(":memory:", { secretKey: "0123456789abcdef0123456789abcdef" }),
+    );
+    const { page, base } = session;
+    page.setDefaultTimeout(5000);
+    try {
+      await page.goto(`${base}/docs`);
+      await page.getByRole("button", { name: "Authorize" }).first().click();
+      const oauth2 = page.locator(".dialog-ux .auth-container", {
+        hasText: "OAuth2PasswordBearer",
+      });
+      await oauth2.locator("input#oauth_username").fill("alice");
+      await oauth2.locator("input#oauth_password").fill("wonderland");
+      await oauth2.locator("label[for^=me-password-checkbox]").click();
+      await oauth2.locator('button[aria-label="Apply given OAuth2 credentials"]').click();
+      await oauth2.locator("button", { hasText: "Logout" }).waitFor();
+      await oauth2.locator("button.btn-done").click();
+      const operation = page.locator("#operations-auth-users_me_get");
+      await operation.locator(".opblock-summary").click();
+      await operation.getByRole("button", { name: "Try it out" }).click();
+      await operation.getByRole("button", { name: "Execute" }).click();
+      const live = operation.locator(".live-responses-table .response").first();
+      await expect.poll(() => live.locator(".response-col_status").textContent()).toBe("200");
+      const body = JSON.parse(
+        (await live.locator(".response-col_description pre").first().textContent()) ?? "",
+      );
+      expect(body).toMatchObject({ username: "alice" });
+      await page.screenshot({
+        path: `${SCREENSHOTS}openapi-swagger-authorize.png`,
+        fullPage: true,
+      });
+      expect(session.requests).toEqual(
+        expect.arrayContaining([`${base}/token`, `${base}/users/me`]),
+      );
+      expect(outside(session)).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
   test("swaggerUiParameters reach the page", async () => {
     const app = new App({
       title: "Options",
