@@ -5,22 +5,30 @@ import { type AuthOptions, addAuth, type UsersState } from "./auth.js";
 import { UserStore } from "./store.js";
 
 /** What clients send to create a user: the seed's FastAPI `User` model. */
-export const UserIn = z.object({
-  username: z.string().min(3).max(50),
-  email: z.email(),
-  age: z.int().min(0).max(150),
-});
+export const UserIn = z
+  .object({
+    username: z.string().min(3).max(50).describe("Unique, 3 to 50 characters"),
+    email: z.email(),
+    age: z.int().min(0).max(150),
+  })
+  .meta({ id: "UserIn" });
 
 /** A partial update: any of the fields. */
-export const UserPatch = UserIn.partial();
+export const UserPatch = UserIn.partial().meta({ id: "UserPatch" });
 
 /** What the API returns for a user. */
-export const UserOut = z.object({
-  id: z.int(),
-  username: z.string(),
-  email: z.email(),
-  age: z.int(),
-});
+export const UserOut = z
+  .object({
+    id: z.int(),
+    username: z.string(),
+    email: z.email(),
+    age: z.int(),
+  })
+  .meta({ id: "User" });
+
+const Problem = z.object({ detail: z.string() }).meta({ id: "Problem" });
+const notFound = { 404: { description: "No user with this id", model: Problem } };
+const taken = { 409: { description: "The username is taken", model: Problem } };
 
 const pagination = depends(
   { query: { skip: z.int().min(0).default(0), limit: z.int().min(1).max(100).default(10) } },
@@ -56,8 +64,8 @@ export function createApp(
 
   app.post(
     "/users/",
-    { body: UserIn, status: 201, response: UserOut, tags: ["users"] },
-    ({ body, app }) => {
+    { body: UserIn, status: 201, response: UserOut, tags: ["users"], responses: taken },
+    function createUser({ body, app }) {
       const user = app.state.users.create(body);
       if (!user) throw new HTTPException(409, `Username '${body.username}' is already taken`);
       return user;
@@ -67,13 +75,15 @@ export function createApp(
   app.get(
     "/users/",
     { deps: { page: pagination }, response: z.array(UserOut), tags: ["users"] },
-    ({ page, app }) => app.state.users.list(page.skip, page.limit),
+    function listUsers({ page, app }) {
+      return app.state.users.list(page.skip, page.limit);
+    },
   );
 
   app.get(
     "/users/{id}",
-    { params: userId, response: UserOut, tags: ["users"] },
-    ({ params, app }) => {
+    { params: userId, response: UserOut, tags: ["users"], responses: notFound },
+    function getUser({ params, app }) {
       const user = app.state.users.get(params.id);
       if (!user) throw new HTTPException(404, "User not found");
       return user;
@@ -82,8 +92,14 @@ export function createApp(
 
   app.patch(
     "/users/{id}",
-    { params: userId, body: UserPatch, response: UserOut, tags: ["users"] },
-    ({ params, body, app }) => {
+    {
+      params: userId,
+      body: UserPatch,
+      response: UserOut,
+      tags: ["users"],
+      responses: { ...notFound, ...taken },
+    },
+    function updateUser({ params, body, app }) {
       const user = app.state.users.update(params.id, body);
       if (user === "taken")
         throw new HTTPException(409, `Username '${body.username}' is already taken`);
@@ -92,9 +108,13 @@ export function createApp(
     },
   );
 
-  app.delete("/users/{id}", { params: userId, status: 204, tags: ["users"] }, ({ params, app }) => {
-    if (!app.state.users.delete(params.id)) throw new HTTPException(404, "User not found");
-  });
+  app.delete(
+    "/users/{id}",
+    { params: userId, status: 204, tags: ["users"], responses: notFound },
+    function deleteUser({ params, app }) {
+      if (!app.state.users.delete(params.id)) throw new HTTPException(404, "User not found");
+    },
+  );
 
   addAuth(app, {
     secretKey: auth.secretKey ?? process.env.SECRET_KEY ?? randomBytes(32).toString("hex"),

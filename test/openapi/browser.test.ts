@@ -78,10 +78,10 @@ describe("Swagger UI at /docs", () => {
     const { page, base } = session;
     try {
       await page.goto(`${base}/docs`);
-      const operation = page.locator("#operations-users-users__post");
+      const operation = page.locator("#operations-users-createUser_users__post");
       await operation.locator(".opblock-summary").click();
       // deepLinking (a default) puts the operation in the address.
-      await expect.poll(() => page.url()).toBe(`${base}/docs#/users/users__post`);
+      await expect.poll(() => page.url()).toBe(`${base}/docs#/users/createUser_users__post`);
       await operation.getByRole("button", { name: "Try it out" }).click();
       await operation
         .locator("textarea.body-param__text")
@@ -196,15 +196,15 @@ describe("ReDoc at /redoc", () => {
     try {
       await page.goto(`${base}/redoc`);
       const titles = page.locator("h2");
-      await titles.filter({ hasText: "Post Users" }).waitFor();
+      await titles.filter({ hasText: "Create User" }).waitFor();
       const headings = (await titles.allTextContents()).map((text) => text.trim());
       expect(headings).toEqual(
         expect.arrayContaining([
-          "Post Users",
-          "Get Users",
-          "Get Users Id",
-          "Patch Users Id",
-          "Delete Users Id",
+          "Create User",
+          "List Users",
+          "Get User",
+          "Update User",
+          "Delete User",
         ]),
       );
       // ReDoc's default download button, which redocOptions can hide (next test).

@@ -6,11 +6,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get Users */
-    get: operations["users__get"];
+    /** List Users */
+    get: operations["listUsers_users__get"];
     put?: never;
-    /** Post Users */
-    post: operations["users__post"];
+    /** Create User */
+    post: operations["createUser_users__post"];
     delete?: never;
     options?: never;
     head?: never;
@@ -24,16 +24,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Get Users Id */
-    get: operations["users__id__get"];
+    /** Get User */
+    get: operations["getUser_users__id__get"];
     put?: never;
     post?: never;
-    /** Delete Users Id */
-    delete: operations["users__id__delete"];
+    /** Delete User */
+    delete: operations["deleteUser_users__id__delete"];
     options?: never;
     head?: never;
-    /** Patch Users Id */
-    patch: operations["users__id__patch"];
+    /** Update User */
+    patch: operations["updateUser_users__id__patch"];
     trace?: never;
   };
   "/token": {
@@ -113,6 +113,30 @@ export interface components {
       /** Detail */
       detail?: components["schemas"]["ValidationError"][];
     };
+    Problem: {
+      detail: string;
+    };
+    User: {
+      id: number;
+      username: string;
+      /** Format: email */
+      email: string;
+      age: number;
+    };
+    UserIn: {
+      /** @description Unique, 3 to 50 characters */
+      username: string;
+      /** Format: email */
+      email: string;
+      age: number;
+    };
+    UserPatch: {
+      /** @description Unique, 3 to 50 characters */
+      username?: string;
+      /** Format: email */
+      email?: string;
+      age?: number;
+    };
     /** ValidationError */
     ValidationError: {
       /** Location */
@@ -137,7 +161,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  users__get: {
+  listUsers_users__get: {
     parameters: {
       query?: {
         skip?: number;
@@ -155,13 +179,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            id: number;
-            username: string;
-            /** Format: email */
-            email: string;
-            age: number;
-          }[];
+          "application/json": components["schemas"]["User"][];
         };
       };
       /** @description Validation Error */
@@ -175,7 +193,7 @@ export interface operations {
       };
     };
   };
-  users__post: {
+  createUser_users__post: {
     parameters: {
       query?: never;
       header?: never;
@@ -184,12 +202,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "application/json": {
-          username: string;
-          /** Format: email */
-          email: string;
-          age: number;
-        };
+        "application/json": components["schemas"]["UserIn"];
       };
     };
     responses: {
@@ -199,13 +212,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            id: number;
-            username: string;
-            /** Format: email */
-            email: string;
-            age: number;
-          };
+          "application/json": components["schemas"]["User"];
+        };
+      };
+      /** @description The username is taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Problem"];
         };
       };
       /** @description Validation Error */
@@ -219,7 +235,7 @@ export interface operations {
       };
     };
   };
-  users__id__get: {
+  getUser_users__id__get: {
     parameters: {
       query?: never;
       header?: never;
@@ -236,13 +252,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            id: number;
-            username: string;
-            /** Format: email */
-            email: string;
-            age: number;
-          };
+          "application/json": components["schemas"]["User"];
+        };
+      };
+      /** @description No user with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Problem"];
         };
       };
       /** @description Validation Error */
@@ -256,7 +275,7 @@ export interface operations {
       };
     };
   };
-  users__id__delete: {
+  deleteUser_users__id__delete: {
     parameters: {
       query?: never;
       header?: never;
@@ -274,6 +293,15 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No user with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Problem"];
+        };
+      };
       /** @description Validation Error */
       422: {
         headers: {
@@ -285,7 +313,7 @@ export interface operations {
       };
     };
   };
-  users__id__patch: {
+  updateUser_users__id__patch: {
     parameters: {
       query?: never;
       header?: never;
@@ -296,12 +324,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "application/json": {
-          username?: string;
-          /** Format: email */
-          email?: string;
-          age?: number;
-        };
+        "application/json": components["schemas"]["UserPatch"];
       };
     };
     responses: {
@@ -311,13 +334,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": {
-            id: number;
-            username: string;
-            /** Format: email */
-            email: string;
-            age: number;
-          };
+          "application/json": components["schemas"]["User"];
+        };
+      };
+      /** @description No user with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The username is taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Problem"];
         };
       };
       /** @description Validation Error */
