@@ -126,6 +126,7 @@ export function compileRoute(record: RouteRecord, env: CompileEnv): CompiledRout
     extraParams: declared.size > 0 ? keys.filter(([name]) => !declared.has(name)) : [],
     renamedParams: keys.filter(([name, key]) => name !== key),
     handler: record.handler,
+    responseClass: options.responseClass,
     serialize: compileSerializer(options.response, label, env.debug),
     chain:
       middleware.length > 0

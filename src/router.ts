@@ -3,7 +3,12 @@ import type { App } from "./app.js";
 import type { DepsSpec } from "./di/analyse.js";
 import { checkDepsKeys } from "./di/dependency.js";
 import { ConfigurationError } from "./errors.js";
-import type { AnyRouteOptions, ResponsesSpec, RouteRecord } from "./internal/record.js";
+import type {
+  AnyRouteOptions,
+  ResponseClass,
+  ResponsesSpec,
+  RouteRecord,
+} from "./internal/record.js";
 import type { Middleware } from "./middleware/compose.js";
 import { compileInputs, INPUT_KEYS } from "./request/inputs.js";
 import { joinPath, parsePath } from "./routing/path.js";
@@ -35,6 +40,7 @@ const KNOWN_OPTIONS = new Set([
   "name",
   "bodyLimit",
   "middleware",
+  "responseClass",
   "methods",
   "csrf",
 ]);
@@ -48,6 +54,8 @@ export interface RouterOptions<D extends DepsSpec | undefined = undefined> {
   deps?: CheckedDeps<D>;
   /** Extra documented responses of every route here. */
   responses?: ResponsesSpec;
+  /** The response class of every route here that does not name its own (`HTMLResponse`, ...). */
+  responseClass?: ResponseClass;
   /**
    * Prefixes the names of the routes here, as a Flask blueprint does: in a router named `auth`,
    * the handler `login` is the route `auth.login` for `urlFor`.
@@ -65,6 +73,7 @@ export interface IncludeOptions {
 }
 
 interface Base {
+  responseClass: ResponseClass | undefined;
   prefix: string;
   tags: readonly string[];
   deps: DepsSpec | undefined;
@@ -102,6 +111,7 @@ export class RouteRegistry<A, RD> {
       deps: base.deps,
       responses: base.responses ?? {},
       name: base.name,
+      responseClass: base.responseClass,
     };
     const self = this as unknown as Record<string, unknown>;
     for (const method of ROUTE_METHODS) {
@@ -192,7 +202,10 @@ export class RouteRegistry<A, RD> {
       methods,
       path: fullPath,
       template,
-      options,
+      options:
+        base.responseClass && !options.responseClass
+          ? { ...options, responseClass: base.responseClass }
+          : options,
       handler,
       groups,
       tags: unique([...base.tags, ...(options.tags ?? [])]),
@@ -264,6 +277,7 @@ export class Router<D extends DepsSpec | undefined = undefined> extends RouteReg
       deps: options.deps,
       responses: options.responses,
       name: options.name,
+      responseClass: options.responseClass,
     });
   }
 }

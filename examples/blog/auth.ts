@@ -1,4 +1,4 @@
-import { depends, HTTPException, RedirectResponse, Router, z } from "vial";
+import { depends, HTMLResponse, HTTPException, RedirectResponse, Router, z } from "vial";
 import type { BlogDb, User } from "./db.js";
 import { checkPassword, hashPassword } from "./passwords.js";
 
@@ -27,7 +27,12 @@ export function loginRequiredOf(currentUser: ReturnType<typeof currentUserOf>) {
 
 /** Register, log in, log out: Flaskr's `auth` blueprint. */
 export function authRouter(db: BlogDb, currentUser: ReturnType<typeof currentUserOf>) {
-  const auth = new Router({ prefix: "/auth", name: "auth", deps: [currentUser] });
+  const auth = new Router({
+    prefix: "/auth",
+    name: "auth",
+    deps: [currentUser],
+    responseClass: HTMLResponse,
+  });
 
   auth.get("/register", function register({ render }) {
     return render("auth/register.html");

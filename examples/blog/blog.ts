@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { HTTPException, RedirectResponse, Router, type UploadFile, z } from "vial";
+import { HTMLResponse, HTTPException, RedirectResponse, Router, type UploadFile, z } from "vial";
 import type { loginRequiredOf } from "./auth.js";
 import type { BlogDb, Post, User } from "./db.js";
 
@@ -20,7 +20,7 @@ export function blogRouter(
   loginRequired: ReturnType<typeof loginRequiredOf>,
   uploadsDir: string,
 ) {
-  const blog = new Router({ name: "blog", deps: [currentUser] });
+  const blog = new Router({ name: "blog", deps: [currentUser], responseClass: HTMLResponse });
 
   /** The post, if it exists and `user` wrote it (Flaskr's `get_post`). */
   function ownPost(id: number, user: User): Post {

@@ -1,6 +1,7 @@
 import type { DepsSpec } from "../di/analyse.js";
 import type { Middleware } from "../middleware/compose.js";
 import type { InputGroup, InputSpec } from "../request/inputs.js";
+import type { VialResponse } from "../response/responses.js";
 import type { PathTemplate } from "../routing/path.js";
 import type { InputSchema } from "../validation/schema.js";
 
@@ -17,6 +18,12 @@ export interface ResponseSpec {
 export type ResponsesSpec = { [status: number | string]: ResponseSpec };
 
 /** Options every route takes besides its inputs (DESIGN.md "route options"). */
+/** A response class a route's plain return values are wrapped in (`HTMLResponse`, ...). */
+export type ResponseClass = (new (
+  content?: any,
+  init?: { status?: number },
+) => VialResponse) & { mediaType?: string | undefined };
+
 export interface RouteMeta {
   /** Status of a successful response (default 200; 204 when the handler returns nothing). */
   status?: number;
@@ -33,6 +40,11 @@ export interface RouteMeta {
   name?: string;
   /** Largest accepted body in bytes (default: the app's `bodyLimit`). */
   bodyLimit?: number;
+  /**
+   * What the handler's plain return values become, FastAPI's `response_class`: with
+   * `HTMLResponse`, a returned string is sent as `text/html` and documented so.
+   */
+  responseClass?: ResponseClass;
   /** Middleware around this route only, inside the app's and routers'. */
   middleware?: Middleware[];
   /** `false` exempts the route from CSRF checks (e.g. a webhook posting a form). */

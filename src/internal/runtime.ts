@@ -9,7 +9,7 @@ import type { VialResponse } from "../response/responses.js";
 import type { Serialize } from "../response/serializer.js";
 import type { UrlFor } from "../templates/url-for.js";
 import type { WebFeatures } from "../templates/web.js";
-import type { RouteRecord } from "./record.js";
+import type { ResponseClass, RouteRecord } from "./record.js";
 
 /** A route compiled when the app starts: everything a request needs, nothing left to decide. */
 export interface CompiledRoute {
@@ -35,6 +35,8 @@ export interface CompiledRoute {
   readonly renamedParams: readonly (readonly [name: string, key: string])[];
   readonly handler: (ctx: any) => unknown;
   readonly serialize: Serialize;
+  /** Wraps plain return values (`HTMLResponse`, ...); `undefined` for the usual rules. */
+  readonly responseClass: ResponseClass | undefined;
   /** The route's middleware chain around the handler; `undefined` when there is none. */
   readonly chain: ((x: Exchange) => Promise<VialResponse>) | undefined;
 }

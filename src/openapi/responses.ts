@@ -54,10 +54,14 @@ export function buildResponses(
   const responses: Record<string, ResponseObject> = {};
   const main: ResponseObject = { description: "Successful Response" };
   if (!bodiless(route.status)) {
+    const mediaType = (options.responseClass?.mediaType ?? "application/json").split(";")[0]!;
+    const json = mediaType === "application/json" || mediaType.endsWith("+json");
     const schema = options.response
       ? convert(context, options.response, "output", "response").json
-      : {};
-    main.content = { "application/json": { schema } };
+      : json
+        ? {}
+        : { type: "string" };
+    main.content = { [mediaType]: { schema } };
   }
   responses[String(route.status)] = main;
   for (const [status, spec] of Object.entries(route.record.responses)) {

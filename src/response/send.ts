@@ -20,7 +20,9 @@ export function toResponse(x: Exchange, value: unknown): VialResponse {
   const state = x.responseState;
   const route = x.route;
   let response: VialResponse;
-  if (value === undefined) {
+  if (route?.responseClass && value !== undefined) {
+    response = new route.responseClass(value, { status: state?.status ?? route.status });
+  } else if (value === undefined) {
     response = new VialResponse(undefined, { status: state?.status ?? route?.emptyStatus ?? 204 });
   } else if (typeof value === "string") {
     response = new VialResponse(value, {
@@ -58,7 +60,12 @@ export function toResponse(x: Exchange, value: unknown): VialResponse {
  */
 export function send(x: Exchange, value: unknown): void | Promise<void> {
   const route = x.route;
-  if (route && x.responseState === undefined && x.session === undefined) {
+  if (
+    route &&
+    x.responseState === undefined &&
+    x.session === undefined &&
+    route.responseClass === undefined
+  ) {
     switch (typeof value) {
       case "object":
         if (

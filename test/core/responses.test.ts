@@ -6,6 +6,7 @@ import {
   JSONResponse,
   PlainTextResponse,
   RedirectResponse,
+  Router,
   StreamingResponse,
   VialResponse,
   z,
@@ -239,6 +240,32 @@ describe.each(TRANSPORTS)("responses (%s)", (transport) => {
       "attachment; filename*=UTF-8''package%20(copy).json",
     );
     expect(res.headers.get("last-modified")).toMatch(/GMT$/);
+  });
+
+  test("responseClass wraps plain return values; a router sets it for its routes", async () => {
+    const app = new App();
+    app.get("/page", { responseClass: HTMLResponse, status: 201 }, () => "<h1>Hi</h1>");
+    app.get("/json-anyway", { responseClass: HTMLResponse }, () => new JSONResponse({ a: 1 }));
+    const pages = new Router({ prefix: "/pages", responseClass: PlainTextResponse });
+    pages.get("/a", () => "plain a");
+    pages.get("/b", { responseClass: HTMLResponse }, () => "<b>b</b>");
+    app.include(pages);
+    const c = client(app);
+    const page = await c.get("/page");
+    expect([page.status, page.headers.get("content-type"), page.text()]).toEqual([
+      201,
+      "text/html; charset=utf-8",
+      "<h1>Hi</h1>",
+    ]);
+    expect((await c.get("/json-anyway")).json()).toEqual({ a: 1 });
+    expect((await c.get("/pages/a")).headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect((await c.get("/pages/b")).headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const doc = app.openapi() as unknown as {
+      paths: Record<string, { get: { responses: Record<string, { content: unknown }> } }>;
+    };
+    expect(doc.paths["/page"]!.get.responses["201"]!.content).toEqual({
+      "text/html": { schema: { type: "string" } },
+    });
   });
 
   test("returning a function is a 500 that names the route", async () => {
