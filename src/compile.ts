@@ -92,6 +92,22 @@ export function compileRoute(record: RouteRecord, env: CompileEnv): CompiledRout
     env.overrides,
     `Route ${label}`,
   );
+  for (const step of plan.steps) {
+    for (const field of step.groups.find((g) => g.key === "params")?.fields ?? []) {
+      const key = record.template.keys.get(field.name);
+      if (key === undefined) {
+        throw new ConfigurationError(
+          `Route ${label}: dependency ${step.dep.name} reads path parameter '${field.name}', but the path has no {${field.name}}. ` +
+            `Add it to the path or use the dependency on routes that have it.`,
+        );
+      }
+      if (key !== field.name) {
+        throw new ConfigurationError(
+          `Route ${label}: dependency ${step.dep.name} reads the catch-all {${field.name}:path}, which only the route's own \`params\` can declare. Declare it there.`,
+        );
+      }
+    }
+  }
   const groups = [...record.groups, ...plan.steps.flatMap((s) => s.groups)];
   const bodyKinds = new Set(
     groups.filter((g) => g.source === "body").map((g) => (g.key === "body" ? "json" : "form")),
