@@ -90,9 +90,10 @@ export function send(x: Exchange, value: unknown): void | Promise<void> {
 export function write(x: Exchange, response: VialResponse): void | Promise<void> {
   if (x.session !== undefined) {
     const saved = x.app.web.sessions!.commit(x, response);
-    if (saved) return saved.then(() => response.write(x.res, x.req.method === "HEAD"));
+    if (saved)
+      return saved.then(() => response.write(x.res, x.req.method === "HEAD", x.app.closing));
   }
-  return response.write(x.res, x.req.method === "HEAD");
+  return response.write(x.res, x.req.method === "HEAD", x.app.closing);
 }
 
 function writeSimple(x: Exchange, status: number, type: string, body: string): void {
