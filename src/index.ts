@@ -74,7 +74,14 @@ export {
   type StreamSource,
   VialResponse,
 } from "./response/responses.js";
-// Real-time: WebSockets and rooms
+// Real-time: Server-Sent Events, WebSockets, rooms
+export {
+  type EventSource,
+  type EventSourceInit,
+  EventSourceResponse,
+  type EventStream,
+  type ServerSentEvent,
+} from "./response/sse.js";
 export type { ResponseState } from "./response/state.js";
 export { type IncludeOptions, Router, type RouterOptions } from "./router.js";
 // Security: schemes, JWT, passwords, CORS (also in `vial/security`)
