@@ -58,7 +58,12 @@ export async function openWebSocket(
   const raw = accept(up, entry, x);
   if (!raw) {
     await throwIntoGenerators(x, new WebSocketDisconnect(1006, "Gone before the handshake"));
-    x.backgroundTasks?.drop(x.app.logger, x.requestId, "the client left before the handshake");
+    x.backgroundTasks?.drop(
+      x.app.logger,
+      x.requestId,
+      "the client left before the handshake",
+      "The handler never ran.",
+    );
     return;
   }
   const peer = new Peer(raw, entry.limits, (p) => up.hub.remove(p));
@@ -79,7 +84,12 @@ async function converse(
   } catch (error) {
     if (!(error instanceof WebSocketDisconnect)) {
       const answered = await throwIntoGenerators(x, error);
-      x.backgroundTasks?.drop(x.app.logger, x.requestId, "the WebSocket handler failed");
+      x.backgroundTasks?.drop(
+        x.app.logger,
+        x.requestId,
+        "the WebSocket handler failed",
+        "Catch the error in the handler to keep them.",
+      );
       const { code, reason } = closeFor(x, entry, answered);
       void peer.close(code, reason);
     }
@@ -112,7 +122,12 @@ function accept(up: Upgrade, entry: CompiledWebSocket, x: Exchange): RawWebSocke
  */
 async function deny(up: Upgrade, entry: CompiledWebSocket, x: Exchange, error: unknown) {
   const answered = await throwIntoGenerators(x, error);
-  x.backgroundTasks?.drop(x.app.logger, x.requestId, "the WebSocket was refused");
+  x.backgroundTasks?.drop(
+    x.app.logger,
+    x.requestId,
+    "the WebSocket was refused",
+    "The handler never ran.",
+  );
   if (entry.settings.denial === "close") {
     const raw = accept(up, entry, x);
     const { code, reason } = closeFor(x, entry, answered);
