@@ -8,7 +8,7 @@ import type { DispatchTarget } from "../dispatch.js";
 import { HTTPException, RequestValidationError } from "../errors.js";
 import { Exchange } from "../exchange.js";
 import { finish, run } from "../pipeline.js";
-import { JSONResponse, type VialResponse } from "../response/responses.js";
+import { JSONResponse, VialResponse } from "../response/responses.js";
 import { write } from "../response/send.js";
 import { type CompiledWebSocket, HANDSHAKE_HEADERS } from "./compile.js";
 import { VialWebSocket } from "./connection.js";
@@ -50,7 +50,9 @@ export async function openWebSocket(
   );
   x.ctx = new Context(x);
   try {
+    if (x.app.preload) await x.app.preload(x); // a server-side session
     await run(x, entry.route);
+    await keepSession(x);
   } catch (error) {
     await deny(up, entry, x, error);
     return;
@@ -96,6 +98,19 @@ async function converse(
   }
   if (peer.open) void peer.close(1000, "");
   finish(x);
+}
+
+/**
+ * Saves what the handshake changed in the session (a login in a dependency, say): its cookie
+ * goes out with the 101 answer. Changes made later in the conversation are not saved, since
+ * no HTTP response follows.
+ */
+async function keepSession(x: Exchange): Promise<void> {
+  if (x.session === undefined) return;
+  const collected = new VialResponse();
+  await x.app.web.sessions!.commit(x, collected);
+  for (const line of collected.headers.getSetCookie())
+    x.response.headers.append("set-cookie", line);
 }
 
 /** Completes the handshake; `undefined` when the client is already gone. */

@@ -4,6 +4,7 @@ import {
   depends,
   HTTPException,
   JSONResponse,
+  MemoryStore,
   Router,
   WebSocketException,
   z,
@@ -330,6 +331,44 @@ describe("dependencies, background tasks and the context", () => {
     const ws = await client.websocket("/ws", { subprotocols: ["chat.v1", "chat.v2"] });
     expect(ws.protocol).toBe("chat.v1");
     expect(await ws.receive()).toBe("chat.v1");
+  });
+});
+
+describe("sessions", () => {
+  test("a WebSocket handler reads the session an HTTP login set", async () => {
+    const app = new App({ secretKey: "test-secret-key-of-some-length" });
+    app.get("/login", ({ session }) => {
+      session.user = "ann";
+      return { ok: true };
+    });
+    app.ws("/ws", async (ws, { session }) => {
+      await ws.send({ user: session.user ?? null });
+    });
+    const client = clientFor(app);
+    expect(await (await client.websocket("/ws")).receiveJson()).toEqual({ user: null });
+    expect((await client.get("/login")).json()).toEqual({ ok: true });
+    expect(await (await client.websocket("/ws")).receiveJson()).toEqual({ user: "ann" });
+  });
+
+  test("session changes made during the handshake go out with the 101, with a server-side store too", async () => {
+    for (const session of [undefined, { store: new MemoryStore() }]) {
+      const app = new App({ secretKey: "test-secret-key-of-some-length", session });
+      const countVisit = depends(({ session }) => {
+        session.visits = Number(session.visits ?? 0) + 1;
+      });
+      app.ws("/ws", { deps: [countVisit] }, async (ws, { session }) => {
+        await ws.send({ visits: session.visits });
+      });
+      const client = clientFor(app);
+      const first = await client.websocket("/ws");
+      expect(await first.receiveJson()).toEqual({ visits: 1 });
+      expect(first.headers.get("set-cookie")).toMatch(
+        /^session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/,
+      );
+      client.cookies.store(first.headers.getSetCookie());
+      const second = await client.websocket("/ws");
+      expect(await second.receiveJson()).toEqual({ visits: 2 });
+    }
   });
 });
 
