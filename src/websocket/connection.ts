@@ -16,6 +16,8 @@ export interface ConnectionOptions {
 }
 
 const DONE: Promise<void> = Promise.resolve();
+/** Bytes waiting to be sent above which `await ws.send()` waits for them to go out. */
+const PACE = 64 * 1024;
 
 /**
  * One WebSocket connection, as a handler gets it: read messages with `for await`, `receive()`
@@ -73,8 +75,9 @@ export class VialWebSocket<M = unknown> implements AsyncIterable<Incoming> {
 
   /**
    * Sends a message: a string as a text frame, bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`)
-   * as a binary frame, anything else JSON-encoded as text. Resolves once the frame is handed
-   * to the OS; await it to pace a fast producer.
+   * as a binary frame, anything else JSON-encoded as text. Resolves at once while little is
+   * waiting to be sent (under 64 KiB), else once this frame has gone out: await it to pace a
+   * fast producer to the client.
    */
   send(data: unknown): Promise<void> {
     if (typeof data === "string") return this.#frame(data, false);
@@ -141,12 +144,13 @@ export class VialWebSocket<M = unknown> implements AsyncIterable<Incoming> {
   }
 
   /** Iterates over messages (strings and `Buffer`s) until the connection closes. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Incoming> {
-    for (;;) {
-      const message = await this.#peer.take();
-      if (message === END) return;
-      yield message;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Incoming> {
+    // A plain iterator rather than an async generator: one promise per message, not three.
+    const peer = this.#peer;
+    return {
+      next: () => peer.take().then(toStep),
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    };
   }
 
   /**
@@ -171,9 +175,14 @@ export class VialWebSocket<M = unknown> implements AsyncIterable<Incoming> {
   }
 
   #frame(payload: string | Buffer, binary: boolean): Promise<void> {
-    if (!this.#peer.open) return DONE;
+    const peer = this.#peer;
+    // Little waiting to be sent: nothing to wait for (and no callback to pay for).
+    if (!peer.open || peer.raw.bufferedAmount < PACE) {
+      peer.sendFrame(payload, binary);
+      return DONE;
+    }
     return new Promise((resolve) => {
-      this.#peer.sendFrame(payload, binary, () => resolve());
+      peer.sendFrame(payload, binary, () => resolve());
     });
   }
 
@@ -181,6 +190,10 @@ export class VialWebSocket<M = unknown> implements AsyncIterable<Incoming> {
     const closed = this.#peer.closedWith ?? { code: 1006, reason: "" };
     return new WebSocketDisconnect(closed.code, closed.reason);
   }
+}
+
+function toStep(message: Incoming | typeof END): IteratorResult<Incoming> {
+  return message === END ? { done: true, value: undefined } : { done: false, value: message };
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
