@@ -38,7 +38,6 @@ export interface EventSourceInit extends Omit<ResponseInit, "mediaType"> {
 
 const FIELDS = new Set(["data", "event", "id", "retry", "comment"]);
 const LINE_BREAK = /\r\n|\r|\n/;
-const STOP = Symbol("stop");
 
 /**
  * Server-Sent Events (`text/event-stream`) from an async generator, or a generator function
@@ -90,7 +89,11 @@ export class EventSourceResponse extends VialResponse {
     }
     res.flushHeaders();
     const stop = new AbortController();
-    const end = () => stop.abort();
+    const end = () => {
+      stop.abort();
+      // At once, even while the generator is busy: it stops at its next `yield`.
+      if (!res.destroyed && !res.writableEnded) res.end();
+    };
     res.once("close", end);
     closing?.addEventListener("abort", end, { once: true });
     if (closing?.aborted) end();
@@ -116,35 +119,31 @@ export class EventSourceResponse extends VialResponse {
 }
 
 /**
- * Writes events as the generator makes them, waiting while the client is slow. When `signal`
- * aborts (client gone, shutdown) the response ends at once, then the generator is stopped.
+ * Writes events as the generator makes them, waiting while the client is slow. Once `signal`
+ * aborts (client gone, shutdown; the response is already ended then) the generator is stopped
+ * at its next `yield`, and what it throws on the way out is not an error.
  */
 async function pump(
   events: AsyncIterator<unknown> | Iterator<unknown>,
   res: ServerResponse,
   signal: AbortSignal,
 ): Promise<void> {
-  const stopped = new Promise<typeof STOP>((resolve) => {
-    if (signal.aborted) resolve(STOP);
-    signal.addEventListener("abort", () => resolve(STOP), { once: true });
-  });
   let done = false;
   try {
     while (!signal.aborted) {
-      const pending = Promise.resolve(events.next());
-      const step = await Promise.race([pending, stopped]);
-      if (step === STOP) {
-        pending.catch(() => undefined); // the generator may still fail; no one is listening
-        break;
-      }
+      const step = await events.next();
       if (step.done) {
         done = true;
         break;
       }
+      if (signal.aborted) break;
       if (!res.write(encodeEvent(step.value))) {
-        await Promise.race([once(res, "drain", { signal }).catch(() => undefined), stopped]);
+        await once(res, "drain", { signal }).catch(() => undefined);
       }
     }
+  } catch (error) {
+    done = true;
+    if (!signal.aborted) throw error;
   } finally {
     if (!res.destroyed && !res.writableEnded) res.end();
     if (!done) await events.return?.();
@@ -181,8 +180,12 @@ function isEvent(value: unknown): value is ServerSentEvent {
   if (typeof value !== "object" || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
-  const keys = Object.keys(value);
-  return keys.length > 0 && keys.every((key) => FIELDS.has(key));
+  let fields = 0;
+  for (const key in value) {
+    if (!FIELDS.has(key)) return false;
+    fields++;
+  }
+  return fields > 0;
 }
 
 function dataLines(data: unknown): string {
@@ -194,6 +197,7 @@ function dataLines(data: unknown): string {
     if (json === undefined) throw new TypeError(`SSE data cannot be a ${typeof data}.`);
     text = json;
   }
+  if (text.indexOf("\n") === -1 && text.indexOf("\r") === -1) return `data: ${text}\n`;
   let out = "";
   for (const line of text.split(LINE_BREAK)) out += `data: ${line}\n`;
   return out;

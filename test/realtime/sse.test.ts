@@ -161,6 +161,32 @@ describe("EventSourceResponse", () => {
     expect(unhandled).toEqual([]);
   });
 
+  test("an abort error the generator throws as the client leaves is not logged as a failure", async () => {
+    const log = captureLogger();
+    const app = new App({ logger: log.logger });
+    apps.push(app);
+    let finished = false;
+    app.get(
+      "/events",
+      () =>
+        new EventSourceResponse(async function* ({ signal }) {
+          try {
+            for (;;) {
+              yield { data: "tick" };
+              await delay(10, undefined, { signal }); // rejects with an AbortError when the client leaves
+            }
+          } finally {
+            finished = true;
+          }
+        }),
+    );
+    const { url } = await serve(app);
+    await readUntil(`${url}/events`, /tick\n\n.*tick/s);
+    await vi.waitFor(() => expect(finished).toBe(true));
+    await app.idle();
+    expect(log.lines.filter((line) => line.level >= 40)).toEqual([]);
+  });
+
   test("app.close() ends open streams, so shutdown does not wait for them", async () => {
     const app = new App({ shutdownTimeout: 5000 });
     let cleaned = false;
