@@ -3,7 +3,7 @@ import type { Infer } from "../types.js";
 import type { InputSchema } from "../validation/schema.js";
 import { invalidCode, isSendableCode, WebSocketDisconnect } from "./errors.js";
 import { type CheckMessage, closeReason, invalidReason, messageChecker } from "./message.js";
-import { END, type Incoming, type Peer } from "./peer.js";
+import type { Incoming, Peer } from "./peer.js";
 import type { Rooms } from "./rooms.js";
 
 /** What happens to a JSON message that does not parse or validate. */
@@ -14,10 +14,6 @@ export interface ConnectionOptions {
   readonly check: CheckMessage;
   readonly invalidMessage: InvalidMessagePolicy;
 }
-
-const DONE: Promise<void> = Promise.resolve();
-/** Bytes waiting to be sent above which `await ws.send()` waits for them to go out. */
-const PACE = 64 * 1024;
 
 /**
  * One WebSocket connection, as a handler gets it: read messages with `for await`, `receive()`
@@ -100,9 +96,9 @@ export class VialWebSocket<M = unknown> implements AsyncIterable<Incoming> {
    * {@link WebSocketDisconnect} once the connection is closed and every message was read.
    */
   async receive(): Promise<Incoming> {
-    const message = await this.#peer.take();
-    if (message === END) throw this.#disconnect();
-    return message;
+    const step = await this.#peer.next();
+    if (step.done) throw this.#disconnect();
+    return step.value;
   }
 
   /**
@@ -148,7 +144,7 @@ export class VialWebSocket<M = unknown> implements AsyncIterable<Incoming> {
     // A plain iterator rather than an async generator: one promise per message, not three.
     const peer = this.#peer;
     return {
-      next: () => peer.take().then(toStep),
+      next: () => peer.next(),
       return: () => Promise.resolve({ done: true, value: undefined }),
     };
   }
@@ -175,25 +171,13 @@ export class VialWebSocket<M = unknown> implements AsyncIterable<Incoming> {
   }
 
   #frame(payload: string | Buffer, binary: boolean): Promise<void> {
-    const peer = this.#peer;
-    // Little waiting to be sent: nothing to wait for (and no callback to pay for).
-    if (!peer.open || peer.raw.bufferedAmount < PACE) {
-      peer.sendFrame(payload, binary);
-      return DONE;
-    }
-    return new Promise((resolve) => {
-      peer.sendFrame(payload, binary, () => resolve());
-    });
+    return this.#peer.send(payload, binary);
   }
 
   #disconnect(): WebSocketDisconnect {
     const closed = this.#peer.closedWith ?? { code: 1006, reason: "" };
     return new WebSocketDisconnect(closed.code, closed.reason);
   }
-}
-
-function toStep(message: Incoming | typeof END): IteratorResult<Incoming> {
-  return message === END ? { done: true, value: undefined } : { done: false, value: message };
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -38,10 +38,13 @@ export class WebSocketHub {
     }
   }
 
-  /** Keeps a running handler in view until it returns. */
+  /** Keeps a running handler in view until it returns (and calls `untrack`). */
   track(peer: Peer, session: Promise<void>): void {
     this.#sessions.set(peer, session);
-    session.finally(() => this.#sessions.delete(peer));
+  }
+
+  untrack(peer: Peer): void {
+    this.#sessions.delete(peer);
   }
 
   /** Waits (at most `timeoutMs`) for the handlers of connections already closed to return. */

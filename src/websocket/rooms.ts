@@ -116,7 +116,7 @@ export class Rooms {
       typeof message === "string"
         ? Buffer.from(message, "utf8")
         : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    for (const peer of members) peer.sendFrame(payload, binary);
+    for (const peer of members) peer.deliver(payload, binary);
   }
 
   async close(): Promise<void> {

@@ -68,10 +68,10 @@ export async function openWebSocket(
     );
     return;
   }
-  const peer = new Peer(raw, entry.limits, (p) => up.hub.remove(p));
+  const peer = new Peer(raw, entry.limits, up.hub);
   up.hub.add(peer);
   const ws = new VialWebSocket(peer, up.hub.rooms, entry.connection);
-  up.hub.track(peer, converse(x, entry, ws, peer));
+  up.hub.track(peer, converse(x, entry, ws, peer, up.hub));
 }
 
 /** Runs the handler; an error closes the connection with a code saying what went wrong. */
@@ -80,6 +80,7 @@ async function converse(
   entry: CompiledWebSocket,
   ws: VialWebSocket,
   peer: Peer,
+  hub: WebSocketHub,
 ): Promise<void> {
   try {
     await entry.handler(ws, x.ctx);
@@ -97,6 +98,7 @@ async function converse(
     }
   }
   if (peer.open) void peer.close(1000, "");
+  hub.untrack(peer);
   finish(x);
 }
 
