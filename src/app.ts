@@ -145,6 +145,7 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
   readonly #runtime: Runtime;
   readonly #hub: WebSocketHub;
   #releaseSignals: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
   readonly #lifespan: LifespanRunner<S>;
   readonly #docs: OpenAPIDocs;
   #started: Promise<void> | undefined;
@@ -368,12 +369,20 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
    * Shuts down gracefully: stops accepting connections, ends event streams, closes WebSockets
    * with 1001 (Going Away), lets in-flight requests and after-response work (background tasks,
    * tear-downs) finish, all within `shutdownTimeout`, then runs the lifespan's tear-down. Work
-   * still running at the deadline is cut short and logged.
+   * still running at the deadline is cut short and logged. A second call while closing waits
+   * for the same shutdown.
    *
    * @example
    * await app.close();
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.#closing ??= this.#close().finally(() => {
+      this.#closing = undefined;
+    });
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#releaseSignals?.();
     this.#releaseSignals = undefined;
     const timeout = this.#options.shutdownTimeout ?? 10_000;

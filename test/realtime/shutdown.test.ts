@@ -165,3 +165,22 @@ function firstLine(child: ChildProcess): Promise<string> {
     child.once("exit", (code) => reject(new Error(`child exited with ${code} before listening`)));
   });
 }
+
+test("a second close() while closing waits for the same graceful shutdown", async () => {
+  const app = new App();
+  app.get("/slow", async () => {
+    await sleep(150);
+    return { finished: true };
+  });
+  const { url } = await serve(app);
+  const inFlight = fetch(`${url}/slow`).then((res) => res.json());
+  await sleep(30);
+  const first = app.close();
+  const second = app.close();
+  await second;
+  // the second call did not return before the request in flight was answered
+  expect(await Promise.race([inFlight, sleep(0).then(() => "still running")])).toEqual({
+    finished: true,
+  });
+  await first;
+});
