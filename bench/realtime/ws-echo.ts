@@ -68,7 +68,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     );
   }
 }
-const ws = median(results.get("echo-ws")!);
+const ws = median(results.get(KINDS.includes("echo-ws") ? "echo-ws" : KINDS[0]!)!);
 console.log(`\n${CONNECTIONS} connections, ${SECONDS} s, median of ${ROUNDS} rounds:`);
 for (const kind of KINDS) {
   const value = median(results.get(kind)!);
