@@ -1,4 +1,5 @@
-import type { RequestListener, Server } from "node:http";
+import type { IncomingMessage, RequestListener, Server } from "node:http";
+import type { Duplex } from "node:stream";
 import type { MountTarget } from "./compile.js";
 import type { DepsSpec, Override } from "./di/analyse.js";
 import type { Dependency } from "./di/dependency.js";
@@ -14,11 +15,15 @@ import { RouteRegistry } from "./router.js";
 import { Runtime } from "./runtime.js";
 import { type ServerOptions, serverUrl, startServer, stopServer } from "./server.js";
 import type { SessionData } from "./sessions/session.js";
+import { closeOnSignals } from "./shutdown.js";
 import { registerStatic } from "./static/static-files.js";
 import type { ContextProcessor, TemplateFilter } from "./templates/environment.js";
 import type { UrlParams, UrlQuery } from "./templates/url-for.js";
 import { WebFeatures, type WebOptions } from "./templates/web.js";
 import type { AppState } from "./types.js";
+import { WebSocketHub } from "./websocket/hub.js";
+import { checkSettings, resolveSettings, type WebSocketAppOptions } from "./websocket/route.js";
+import { handleUpgrade, upgradePath } from "./websocket/upgrade.js";
 
 export interface AppOptions<S extends object, D extends object = SessionData>
   extends WebOptions<D>,
@@ -55,19 +60,29 @@ export interface AppOptions<S extends object, D extends object = SessionData>
   accessLog?: boolean;
   /** Node HTTP server settings for `listen` (timeouts, header size). */
   server?: ServerOptions;
-  /** How long `close()` waits for in-flight requests and background work, in ms (default 10 s). */
+  /**
+   * How long `close()` (and SIGTERM/SIGINT) waits in all for in-flight requests, WebSockets
+   * and background work, in ms (default 10 s); what is still running then is cut and logged.
+   */
   shutdownTimeout?: number;
   /**
    * Which proxies may speak for the client through `X-Forwarded-For/Proto/Host` (default: none).
    * `request.ip`, `request.protocol` and `request.host` follow it.
    */
   trustProxy?: TrustProxy;
+  /** WebSocket limits, keep-alive, and the backplane that carries `broadcast` between processes. */
+  websocket?: WebSocketAppOptions;
 }
 
 export interface ListenOptions {
   port?: number;
   /** Default `127.0.0.1`; use `0.0.0.0` to accept connections from other machines. */
   host?: string;
+  /**
+   * Close gracefully on SIGTERM and SIGINT, then let the signal end the process (default
+   * `true`). `false` leaves signals to you: call `app.close()` yourself.
+   */
+  signals?: boolean;
 }
 
 /** `dependencyOverrides`: a Map whose changes make the app recompile its routes. */
@@ -120,9 +135,17 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
   readonly dependencyOverrides: Map<Dependency<any>, Override>;
   /** The node request listener, for `http.createServer(app.handler)` or a test harness. */
   readonly handler: RequestListener;
+  /**
+   * The node `upgrade` listener, which `listen` installs: WebSocket handshakes go to `ws`
+   * routes. With your own server: `server.on("upgrade", app.upgrade)`.
+   */
+  readonly upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   readonly #options: AppOptions<S, D>;
   readonly #web: WebFeatures;
   readonly #runtime: Runtime;
+  readonly #hub: WebSocketHub;
+  #releaseSignals: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
   readonly #lifespan: LifespanRunner<S>;
   readonly #docs: OpenAPIDocs;
   #started: Promise<void> | undefined;
@@ -149,8 +172,12 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
       openapi: () => this.openapi(),
     });
     this.#web = new WebFeatures(options, this.debug, this.logger);
+    checkSettings(options.websocket ?? {}, "new App({ websocket })");
+    const webSocket = resolveSettings(options.websocket);
     this.#runtime = new Runtime(this, this.logger, this.debug, this.bodyLimit, this.#web, () => ({
       records: this.#docs.withDocs(this.records),
+      webSockets: this.webSockets,
+      webSocket,
       middleware: this.middleware,
       deps: options.deps,
       overrides: this.dependencyOverrides,
@@ -160,6 +187,9 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
     this.#runtime.accessLog = options.accessLog ?? envFlag("VIAL_ACCESS_LOG") ?? false;
     this.dependencyOverrides = new DependencyOverrides(() => this.#runtime?.invalidate());
     this.handler = (req, res) => dispatch(this.#runtime, req, res);
+    this.#hub = new WebSocketHub(this.logger, options.websocket);
+    this.upgrade = (req, socket, head) =>
+      handleUpgrade(this.#runtime, this.#hub, this.handler, req, socket, head);
     if (options.static) registerStatic(this, options.static);
   }
 
@@ -260,6 +290,12 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
             },
             startup: () => target.startup(),
             shutdown: () => target.shutdown(),
+            upgrade: (req, socket, head, path, search) =>
+              upgradePath(
+                { app: target.#runtime, hub: target.#hub, req, socket, head },
+                path,
+                search,
+              ),
           }
         : {
             dispatch: (req, res, path, search) => {
@@ -275,6 +311,7 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
   /** Runs the lifespan's set-up (and mounted apps'); `listen` and the test client call it. */
   startup(): Promise<void> {
     this.#started ??= (async () => {
+      this.#runtime.reopen();
       for (const { target } of this.#runtime.mounts) await target.startup?.();
       this.state = (await this.#lifespan.start(this)) as S;
       this.#runtime.table();
@@ -311,6 +348,13 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
       this.#options.server ?? {},
     );
     this.#server = server;
+    server.on("upgrade", this.upgrade);
+    if (options.signals !== false) {
+      this.#releaseSignals = closeOnSignals((signal) => {
+        this.logger.info({ signal }, `${signal} received: shutting down gracefully`);
+        return this.close();
+      });
+    }
     const url = serverUrl(server);
     this.logger.info(
       { url, routes: this.#runtime.table().routes.length },
@@ -322,16 +366,47 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
   }
 
   /**
-   * Stops accepting connections, lets in-flight requests and after-response work finish
-   * (up to `shutdownTimeout`), then runs the lifespan's tear-down.
+   * Shuts down gracefully: stops accepting connections, ends event streams, closes WebSockets
+   * with 1001 (Going Away), lets in-flight requests and after-response work (background tasks,
+   * tear-downs) finish, all within `shutdownTimeout`, then runs the lifespan's tear-down. Work
+   * still running at the deadline is cut short and logged. A second call while closing waits
+   * for the same shutdown.
+   *
+   * @example
+   * await app.close();
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.#closing ??= this.#close().finally(() => {
+      this.#closing = undefined;
+    });
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#releaseSignals?.();
+    this.#releaseSignals = undefined;
     const timeout = this.#options.shutdownTimeout ?? 10_000;
+    const deadline = Date.now() + timeout;
     const server = this.#server;
     this.#server = undefined;
-    if (server) await stopServer(server, timeout);
-    await this.#runtime.drain(timeout);
+    this.#runtime.beginShutdown();
+    await Promise.all([server && stopServer(server, timeout), this.#hub.close(timeout)]);
+    await this.#runtime.drain(Math.max(0, deadline - Date.now()));
     await this.shutdown();
+  }
+
+  /**
+   * Sends `data` to every WebSocket in `room` (see `ws.join`): a string as text, bytes as
+   * binary, anything else as JSON. Through the app's backplane, so with a shared one it
+   * reaches members connected to other processes too. Never rejects; failures are logged.
+   *
+   * @example
+   * app.post("/announce", { body: { text: z.string() } }, async ({ body }) => {
+   *   await app.broadcast("lobby", { type: "announcement", text: body.text });
+   * });
+   */
+  broadcast(room: string, data: unknown): Promise<void> {
+    return this.#hub.broadcast(room, data);
   }
 
   /**
@@ -358,9 +433,13 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
     return this.#docs.document();
   }
 
-  /** Waits for background tasks and tear-downs still running after their responses. */
-  idle(timeoutMs = 10_000): Promise<void> {
-    return this.#runtime.drain(timeoutMs);
+  /**
+   * Waits for background tasks and tear-downs still running after their responses, and for the
+   * handlers of WebSocket connections that have closed to return.
+   */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    await this.#hub.idle(timeoutMs);
+    await this.#runtime.drain(timeoutMs);
   }
 
   /** The compiled routes, in registration order (the docs pages' own routes are not listed). */

@@ -2,6 +2,10 @@ import type { Logger } from "./logger.js";
 
 type Task = { fn: (...args: any[]) => unknown; args: unknown[] };
 
+const KEEP_TASKS =
+  "Tasks run only after a handler returns; to answer with an error and still run them, " +
+  "return the error response (return new JSONResponse({ detail }, { status: 400 })) instead of throwing.";
+
 /**
  * Work to do after the response has been sent (`ctx.background`), FastAPI's `BackgroundTasks`.
  * Tasks run in the order added, one at a time; a task that fails is logged with the request id
@@ -39,10 +43,14 @@ export class BackgroundTasks {
     }
   }
 
-  /** Forgets every task, naming them in one warning. */
-  drop(logger: Logger, requestId: string, reason: string): void {
+  /** Forgets every task, naming them in one warning that says how to keep them. */
+  drop(logger: Logger, requestId: string, reason: string, hint = KEEP_TASKS): void {
     const names = this.#tasks.splice(0).map((t) => t.fn.name || "anonymous");
-    if (names.length)
-      logger.warn({ requestId, tasks: names }, `Background tasks dropped: ${reason}`);
+    if (names.length) {
+      logger.warn(
+        { requestId, tasks: names },
+        `Background tasks dropped: ${reason} (${names.join(", ")}). ${hint}`,
+      );
+    }
   }
 }

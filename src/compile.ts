@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { analyse, type DepsSpec, type Override } from "./di/analyse.js";
 import type { Dependency } from "./di/dependency.js";
 import { ConfigurationError } from "./errors.js";
@@ -14,6 +15,8 @@ import { parsePath } from "./routing/path.js";
 import { UNSAFE_METHODS } from "./sessions/csrf.js";
 import { RouteNames } from "./templates/url-for.js";
 import type { WebFeatures } from "./templates/web.js";
+import { compileWebSockets, type SocketEntry } from "./websocket/compile.js";
+import type { WebSocketRecord, WebSocketSettings } from "./websocket/route.js";
 
 /** Something mounted under a prefix: another App, or a plain node request listener. */
 export interface MountEntry {
@@ -27,6 +30,8 @@ export interface MountTarget {
   /** Lifespan of a mounted App, run with the parent's. */
   startup?(): Promise<void>;
   shutdown?(): Promise<void>;
+  /** Handles a WebSocket upgrade whose path, below the mount prefix, is `path`. */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, search: string): void;
 }
 
 export type Entry = CompiledRoute | MountEntry;
@@ -37,6 +42,8 @@ export interface RouteTable {
   readonly routes: readonly CompiledRoute[];
   /** Route names for `urlFor`; two handlers with one name fail here. */
   readonly names: RouteNames;
+  /** WebSocket routes (and mounts taking upgrades), matched apart from HTTP routes. */
+  readonly sockets: Matcher<SocketEntry>;
 }
 
 /** What compiling a route needs from its app. */
@@ -47,6 +54,8 @@ export interface CompileEnv {
   readonly debug: boolean;
   readonly mounts: readonly MountEntry[];
   readonly web: WebFeatures;
+  /** The app's WebSocket settings, which routes may override. */
+  readonly webSocket?: WebSocketSettings;
 }
 
 const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -55,7 +64,11 @@ const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
  * Compiles every route (dependency plan, serializer, middleware chain) and fills the matcher.
  * GET routes also answer HEAD, unless the path has its own HEAD route.
  */
-export function compileTable(records: readonly RouteRecord[], env: CompileEnv): RouteTable {
+export function compileTable(
+  records: readonly RouteRecord[],
+  env: CompileEnv,
+  webSockets: readonly WebSocketRecord[] = [],
+): RouteTable {
   const matcher = new RadixMatcher<Entry>();
   const routes: CompiledRoute[] = [];
   const names = new RouteNames(records);
@@ -80,7 +93,10 @@ export function compileTable(records: readonly RouteRecord[], env: CompileEnv): 
       for (const method of ALL_METHODS) matcher.add(method, template, mount);
     }
   }
-  return { matcher, routes, names };
+  const sockets = compileWebSockets(webSockets, env.mounts, env.webSocket, (record) =>
+    compileRoute(record, { ...env, middleware: [] }),
+  );
+  return { matcher, routes, names, sockets };
 }
 
 /** Compiles one route for the app's current deps, middleware, overrides and mode. */
@@ -92,6 +108,22 @@ export function compileRoute(record: RouteRecord, env: CompileEnv): CompiledRout
     env.overrides,
     `Route ${label}`,
   );
+  for (const step of plan.steps) {
+    for (const field of step.groups.find((g) => g.key === "params")?.fields ?? []) {
+      const key = record.template.keys.get(field.name);
+      if (key === undefined) {
+        throw new ConfigurationError(
+          `Route ${label}: dependency ${step.dep.name} reads path parameter '${field.name}', but the path has no {${field.name}}. ` +
+            `Add it to the path or use the dependency on routes that have it.`,
+        );
+      }
+      if (key !== field.name) {
+        throw new ConfigurationError(
+          `Route ${label}: dependency ${step.dep.name} reads the catch-all {${field.name}:path}, which only the route's own \`params\` can declare. Declare it there.`,
+        );
+      }
+    }
+  }
   const groups = [...record.groups, ...plan.steps.flatMap((s) => s.groups)];
   const bodyKinds = new Set(
     groups.filter((g) => g.source === "body").map((g) => (g.key === "body" ? "json" : "form")),

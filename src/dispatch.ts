@@ -120,7 +120,8 @@ export async function missResponse(app: DispatchTarget, x: Exchange): Promise<Vi
   return app.handleError(x, error);
 }
 
-function decodable(path: string): boolean {
+/** Whether a percent-encoded path decodes (a broken one is answered 400). */
+export function decodable(path: string): boolean {
   try {
     decodeURIComponent(path);
     return true;

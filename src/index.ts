@@ -74,6 +74,14 @@ export {
   type StreamSource,
   VialResponse,
 } from "./response/responses.js";
+// Real-time: Server-Sent Events, WebSockets, rooms
+export {
+  type EventSource,
+  type EventSourceInit,
+  EventSourceResponse,
+  type EventStream,
+  type ServerSentEvent,
+} from "./response/sse.js";
 export type { ResponseState } from "./response/state.js";
 export { type IncludeOptions, Router, type RouterOptions } from "./router.js";
 // Security: schemes, JWT, passwords, CORS (also in `vial/security`)
@@ -156,3 +164,14 @@ export type {
 } from "./types.js";
 export type { InputSource, ValidationErrorItem } from "./validation/errors.js";
 export type { FieldSchemas, InputSchema, Schema } from "./validation/schema.js";
+export { type InvalidMessagePolicy, VialWebSocket } from "./websocket/connection.js";
+export { WebSocketDisconnect, WebSocketException } from "./websocket/errors.js";
+export { type Backplane, MemoryBackplane, type RoomMessage } from "./websocket/rooms.js";
+export type {
+  MessageOf,
+  WebSocketAppOptions,
+  WebSocketContext,
+  WebSocketMethod,
+  WebSocketOptions,
+  WebSocketSettings,
+} from "./websocket/route.js";

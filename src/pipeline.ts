@@ -72,7 +72,8 @@ export async function routeTerminal(x: Exchange): Promise<VialResponse> {
   }
 }
 
-function run(x: Exchange, route: CompiledRoute): unknown {
+/** Reads the body, solves dependencies and inputs, calls the handler (WebSockets reuse it). */
+export function run(x: Exchange, route: CompiledRoute): unknown {
   if (route.csrf && UNSAFE_METHODS.has(x.req.method!)) {
     return readRequestBody(x, route).then(() => {
       checkCsrf(x, x.app.web.sessions!, x.app.web.csrf!);

@@ -20,6 +20,7 @@ import type {
   RouteMethod,
   RouteWithMethods,
 } from "./types.js";
+import { type WebSocketMethod, type WebSocketRecord, webSocketRecord } from "./websocket/route.js";
 
 /** The lowercase route methods, generated from this list rather than written out one by one. */
 export const ROUTE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
@@ -90,6 +91,8 @@ export class RouteRegistry<A, RD> {
   readonly records: RouteRecord[] = [];
   /** Middleware around every route here (`use`). */
   readonly middleware: Middleware<BaseContext<A>>[] = [];
+  /** WebSocket routes registered here or brought in by `include`, in order. */
+  readonly webSockets: WebSocketRecord[] = [];
   readonly #base: Base;
 
   declare readonly get: RouteMethod<this, A, RD>;
@@ -103,6 +106,8 @@ export class RouteRegistry<A, RD> {
   declare readonly all: RouteMethod<this, A, RD>;
   /** A route answering the methods listed in `options.methods`. */
   declare readonly route: RouteWithMethods<this, A, RD>;
+  /** A WebSocket route: `ws(path, [options,] (ws, ctx) => ...)`. */
+  declare readonly ws: WebSocketMethod<this, A, RD>;
 
   constructor(base: Partial<Base> = {}) {
     this.#base = {
@@ -119,6 +124,14 @@ export class RouteRegistry<A, RD> {
         this.add([method.toUpperCase()], path, a, b);
     }
     self.all = (path: string, a: unknown, b?: unknown) => this.add(ALL_METHODS, path, a, b);
+    self.ws = (path: string, a: unknown, b?: unknown) => {
+      const { prefix, deps, tags } = this.#base;
+      this.webSockets.push(
+        webSocketRecord(joinPath(prefix, path), a, b, { deps, tags }, checkOptions),
+      );
+      this.changed();
+      return this;
+    };
     self.route = (
       path: string,
       options: AnyRouteOptions & { methods?: readonly string[] },
@@ -174,6 +187,16 @@ export class RouteRegistry<A, RD> {
         name: qualify(base.name, record.name),
       });
     }
+    for (const record of router.webSockets) {
+      const path = joinPath(prefix, record.path);
+      this.webSockets.push({
+        ...record,
+        path,
+        template: parsePath(path),
+        tags: unique([...base.tags, ...(options.tags ?? []), ...record.tags]),
+        deps: [...deps, ...record.deps],
+      });
+    }
     this.changed();
     return this;
   }
@@ -219,10 +242,15 @@ export class RouteRegistry<A, RD> {
   }
 }
 
-function checkOptions(options: AnyRouteOptions, label: string): void {
+/** Checks a route's options at registration; `known` lists the option names it takes. */
+export function checkOptions(
+  options: AnyRouteOptions,
+  label: string,
+  known: ReadonlySet<string> = KNOWN_OPTIONS,
+): void {
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      const close = [...KNOWN_OPTIONS].find((k) => k.slice(0, 3) === key.slice(0, 3));
+    if (!known.has(key)) {
+      const close = [...known].find((k) => k.slice(0, 3) === key.slice(0, 3));
       throw new ConfigurationError(
         `Route ${label}: unknown option '${key}'.${close ? ` Did you mean '${close}'?` : ""}`,
       );

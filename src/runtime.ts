@@ -16,10 +16,12 @@ import type { VialResponse } from "./response/responses.js";
 import { toResponse } from "./response/send.js";
 import type { UrlParams, UrlQuery } from "./templates/url-for.js";
 import type { WebFeatures } from "./templates/web.js";
+import type { WebSocketRecord } from "./websocket/route.js";
 
 /** What the runtime reads from its App each time it compiles. */
 export interface RuntimeSource extends Omit<CompileEnv, "debug" | "mounts" | "web"> {
   readonly records: readonly RouteRecord[];
+  readonly webSockets?: readonly WebSocketRecord[];
 }
 
 /**
@@ -41,6 +43,7 @@ export class Runtime implements DispatchTarget {
   readonly #pending = new Set<Promise<void>>();
   readonly #appValues = new Map<Dependency, Promise<unknown>>();
   readonly #appStack: { exitStack: OpenGenerator[] | undefined } = { exitStack: undefined };
+  #closing = new AbortController();
 
   constructor(
     readonly app: unknown,
@@ -68,12 +71,11 @@ export class Runtime implements DispatchTarget {
   table(): RouteTable {
     if (this.#table === undefined) {
       const source = this.source();
-      this.#table = compileTable(source.records, {
-        ...source,
-        debug: this.debug,
-        mounts: this.mounts,
-        web: this.web,
-      });
+      this.#table = compileTable(
+        source.records,
+        { ...source, debug: this.debug, mounts: this.mounts, web: this.web },
+        source.webSockets,
+      );
     }
     return this.#table;
   }
@@ -104,6 +106,20 @@ export class Runtime implements DispatchTarget {
 
   handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse> {
     return this.exceptionHandlers.respondToServerError(x, error);
+  }
+
+  /** Aborted when shutdown begins: long-lived responses (event streams) end then. */
+  get closing(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** Shutdown begins: ends event streams. `reopen()` arms a new signal for a restart. */
+  beginShutdown(): void {
+    this.#closing.abort();
+  }
+
+  reopen(): void {
+    if (this.#closing.signal.aborted) this.#closing = new AbortController();
   }
 
   track(work: Promise<void>): void {

@@ -4,7 +4,7 @@ import {
   type RequestListener,
   type Server,
 } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 /** Node server settings Vial passes through (timeouts and header limits). */
 export type ServerOptions = Pick<
@@ -39,6 +39,7 @@ export function startServer(
 ): Promise<Server> {
   const server = createServer({ ...SERVER_DEFAULTS, ...options }, listener);
   server.keepAliveTimeout = options.keepAliveTimeout ?? SERVER_DEFAULTS.keepAliveTimeout!;
+  trackUnused(server);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -55,20 +56,43 @@ export function serverUrl(server: Server): string {
   return `http://${host}:${address.port}`;
 }
 
+const UNUSED = Symbol("vial.unusedSockets");
+
+/**
+ * Remembers connections that have not sent a request yet (browsers open some ahead of time).
+ * Node's `closeIdleConnections` leaves them open, so shutdown would wait for its timeout.
+ */
+function trackUnused(server: Server): void {
+  const unused = new Set<Socket>();
+  (server as unknown as Record<symbol, Set<Socket>>)[UNUSED] = unused;
+  server.on("connection", (socket: Socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
+  });
+  server.on("request", (req) => unused.delete(req.socket));
+  server.on("upgrade", (req) => unused.delete(req.socket));
+}
+
 /**
  * Stops accepting connections and waits for in-flight requests to finish; idle keep-alive
- * connections are closed as soon as they are idle. After `timeoutMs`, the rest are cut.
+ * connections, and connections that never sent a request, are closed as soon as they are
+ * idle. After `timeoutMs`, the rest are cut.
  */
 export function stopServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
-    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    const unused = (server as unknown as Record<symbol, Set<Socket> | undefined>)[UNUSED];
+    const closeIdle = () => {
+      server.closeIdleConnections();
+      for (const socket of unused ?? []) socket.destroy();
+    };
+    const sweep = setInterval(closeIdle, 25);
     const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
     server.close(() => {
       clearInterval(sweep);
       clearTimeout(force);
       resolve();
     });
-    server.closeIdleConnections();
+    closeIdle();
   });
 }

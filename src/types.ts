@@ -33,17 +33,19 @@ export type Infer<S> = S extends StandardSchemaV1
     ? { [K in keyof S]: StandardSchemaV1.InferOutput<S[K]> }
     : never;
 
-/** What a handler may return for a `response` schema: the schema's input, or a response. */
+type InferInput<R> = R extends StandardSchemaV1
+  ? StandardSchemaV1.InferInput<R>
+  : R extends FieldSchemas
+    ? { [K in keyof R]: StandardSchemaV1.InferInput<R[K]> }
+    : never;
+
+/**
+ * What a handler may return for a `response` schema: the schema's input, an async iterable of
+ * them (streamed as JSON Lines, one value per line), or a response.
+ */
 export type HandlerResult<R> = [R] extends [undefined]
   ? unknown
-  :
-      | (R extends StandardSchemaV1
-          ? StandardSchemaV1.InferInput<R>
-          : R extends FieldSchemas
-            ? { [K in keyof R]: StandardSchemaV1.InferInput<R[K]> }
-            : never)
-      | VialResponse
-      | Response;
+  : InferInput<R> | AsyncIterable<InferInput<R>> | VialResponse | Response;
 
 type ParamName<S extends string> = S extends `${infer Name}:${string}` ? Name : S;
 

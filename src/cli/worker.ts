@@ -42,7 +42,8 @@ async function start(config: WorkerConfig): Promise<void> {
   }
   let server: Server;
   try {
-    server = await app.listen({ port: config.port, host: config.host });
+    // The worker handles SIGTERM and SIGINT itself (below), so listen() must not.
+    server = await app.listen({ port: config.port, host: config.host, signals: false });
   } catch (error) {
     await app.shutdown().catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;

@@ -100,7 +100,11 @@ class Analysis {
         k,
         this.visit(checked(sub, this.where), scopes),
       ]);
-    dep.groups ??= compileInputs(dep.inputs, `Dependency ${dep.name} (used by ${this.where})`);
+    dep.groups ??= compileInputs(
+      dep.inputs,
+      `Dependency ${dep.name} (used by ${this.where})`,
+      undefined,
+    );
     this.steps.push({ declared, dep, groups: dep.groups, subs, scopes });
     path.pop();
     const index = this.steps.length - 1;

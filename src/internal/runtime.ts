@@ -66,6 +66,8 @@ export interface AppRuntime {
   answerByDefault(x: Exchange, error: unknown): VialResponse | undefined;
   /** Answers an error nothing handled: logged with the request id, then 500. */
   handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse>;
+  /** Aborted when the app starts shutting down; long-lived responses end on it. */
+  readonly closing: AbortSignal;
   /** Keeps after-response work in view, so shutdown can wait for it. */
   track(work: Promise<void>): void;
 }

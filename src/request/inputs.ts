@@ -75,12 +75,13 @@ export interface RawSources {
 
 /**
  * Compiles every input group of a route or dependency. `where` names the owner in errors;
- * `pathNames` maps a path parameter's name to its key in the matcher's result.
+ * `pathNames` maps a path parameter's name to its key in the matcher's result; it is
+ * `undefined` for a dependency, whose path is only known per route (`compileRoute` checks it).
  */
 export function compileInputs(
   spec: InputSpec,
   where: string,
-  pathNames: ReadonlyMap<string, string> = new Map(),
+  pathNames: ReadonlyMap<string, string> | undefined,
 ): InputGroup[] {
   const groups: InputGroup[] = [];
   for (const key of INPUT_KEYS) {
@@ -95,7 +96,7 @@ function compileGroup(
   key: InputKey,
   schema: InputSchema,
   where: string,
-  pathNames: ReadonlyMap<string, string>,
+  pathNames: ReadonlyMap<string, string> | undefined,
 ): InputGroup {
   const source = SOURCES[key];
   const jsonSchema = groupJSONSchema(schema, "input");
@@ -122,7 +123,7 @@ function compileGroup(
       ),
       array: jsonTypes(fieldSchema).includes("array"),
     }));
-    if (key === "params") {
+    if (key === "params" && pathNames) {
       for (const field of fields) {
         if (!pathNames.has(field.name)) {
           throw new ConfigurationError(
@@ -148,10 +149,10 @@ function compileGroup(
 
 function wireNamer(
   key: InputKey,
-  pathNames: ReadonlyMap<string, string>,
+  pathNames: ReadonlyMap<string, string> | undefined,
 ): (name: string) => string {
   if (key === "headers") return (name) => name.toLowerCase().replaceAll("_", "-");
-  if (key === "params") return (name) => pathNames.get(name) ?? name;
+  if (key === "params") return (name) => pathNames?.get(name) ?? name;
   return (name) => name;
 }
 

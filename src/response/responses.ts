@@ -64,9 +64,11 @@ export class VialResponse {
 
   /**
    * Writes the response to node's response. Resolves once everything is handed to the socket.
-   * Statuses without a body (1xx, 204, 304) and HEAD requests send headers only.
+   * Statuses without a body (1xx, 204, 304) and HEAD requests send headers only. `closing` is
+   * aborted when the app shuts down; responses that never end by themselves (event streams)
+   * end then.
    */
-  write(res: ServerResponse, head: boolean): void | Promise<void> {
+  write(res: ServerResponse, head: boolean, _closing?: AbortSignal): void | Promise<void> {
     const headers = this.headers.toNode();
     if (bodiless(this.status)) {
       delete headers["content-type"];

@@ -11,7 +11,8 @@ const JSONL_TYPE = "application/jsonl";
  * The one place a handler's return value becomes a response (DESIGN.md "Return values"):
  * object, array, number, boolean, null -> JSON through the route's serializer; string ->
  * text/plain; bytes -> application/octet-stream; `undefined` -> empty body with the route's
- * status (204 if none); an async generator -> JSON Lines; a Vial or web `Response` -> as is.
+ * status (204 if none); an async iterable -> JSON Lines (`application/jsonl`, each value through
+ * the route's serializer); a Vial or web `Response` -> as is.
  * `ctx.response` (status, headers, cookies) is applied on top, the returned response winning.
  */
 export function toResponse(x: Exchange, value: unknown): VialResponse {
@@ -35,7 +36,7 @@ export function toResponse(x: Exchange, value: unknown): VialResponse {
       mediaType: BYTES_TYPE,
     });
   } else if (isAsyncIterable(value)) {
-    response = new StreamingResponse(jsonLines(value), {
+    response = new StreamingResponse(jsonLines(value, route?.serialize ?? JSON.stringify), {
       status: state?.status ?? route?.status ?? 200,
       mediaType: JSONL_TYPE,
     });
@@ -90,9 +91,10 @@ export function send(x: Exchange, value: unknown): void | Promise<void> {
 export function write(x: Exchange, response: VialResponse): void | Promise<void> {
   if (x.session !== undefined) {
     const saved = x.app.web.sessions!.commit(x, response);
-    if (saved) return saved.then(() => response.write(x.res, x.req.method === "HEAD"));
+    if (saved)
+      return saved.then(() => response.write(x.res, x.req.method === "HEAD", x.app.closing));
   }
-  return response.write(x.res, x.req.method === "HEAD");
+  return response.write(x.res, x.req.method === "HEAD", x.app.closing);
 }
 
 function writeSimple(x: Exchange, status: number, type: string, body: string): void {
@@ -132,6 +134,10 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   );
 }
 
-async function* jsonLines(source: AsyncIterable<unknown>): AsyncGenerator<string> {
-  for await (const item of source) yield `${JSON.stringify(item)}\n`;
+/** One JSON value per line; with a `response` schema, each value is serialized by it. */
+async function* jsonLines(
+  source: AsyncIterable<unknown>,
+  serialize: (value: unknown) => string,
+): AsyncGenerator<string> {
+  for await (const item of source) yield `${item === undefined ? "null" : serialize(item)}\n`;
 }

@@ -7,6 +7,7 @@ import { AFTER_WORK } from "../pipeline.js";
 import { serverUrl } from "../server.js";
 import { CookieJar } from "./cookie-jar.js";
 import { TestResponse } from "./response.js";
+import { TestWebSocket, type WebSocketConnectOptions } from "./websocket.js";
 
 type Scalar = string | number | boolean;
 
@@ -143,7 +144,32 @@ export class TestClient {
     }
   }
 
-  /** Stops the server of the `http` transport and runs the app's shutdown. */
+  /**
+   * Opens a WebSocket to the app. WebSockets need a real connection: the client starts the app
+   * on 127.0.0.1 and a free port on first use, and `close()` stops it. A refused handshake
+   * rejects with `WebSocketRejected`, whose `response` is the server's answer.
+   *
+   * @example
+   * const ws = await client.websocket("/ws", { headers: { authorization: "Bearer t" } });
+   * await ws.send("hi");
+   * expect(await ws.receive()).toBe("Message received: hi");
+   */
+  async websocket(path: string, options: WebSocketConnectOptions = {}): Promise<TestWebSocket> {
+    const base = serverUrl(await this.#listening()).replace(/^http/, "ws");
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries({ ...this.#options.headers, ...options.headers })) {
+      headers[name.toLowerCase()] = value;
+    }
+    const cookie = this.cookies.header(options.cookies);
+    if (cookie) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookie}` : cookie;
+    return TestWebSocket.connect(
+      base + withQuery(path, options.query),
+      headers,
+      options.subprotocols,
+    );
+  }
+
+  /** Stops the server (of the `http` transport and WebSockets) and runs the app's shutdown. */
   async close(): Promise<void> {
     if (this.#server) {
       this.#server = undefined;
@@ -226,9 +252,13 @@ export class TestClient {
     return { status: res.statusCode, headers, body: res.rawPayload, error: slots?.[SERVER_ERROR] };
   }
 
+  #listening(): Promise<Server> {
+    this.#server ??= this.#app.listen({ port: 0, host: "127.0.0.1", signals: false });
+    return this.#server;
+  }
+
   async #sendHttp(wire: Wire): Promise<Received> {
-    this.#server ??= this.#app.listen(0, "127.0.0.1");
-    const base = serverUrl(await this.#server);
+    const base = serverUrl(await this.#listening());
     const res = await fetch(base + wire.url, {
       method: wire.method,
       headers: wire.headers,

@@ -8,3 +8,8 @@ export {
 } from "./client.js";
 export { CookieJar } from "./cookie-jar.js";
 export { TestResponse } from "./response.js";
+export {
+  TestWebSocket,
+  type WebSocketConnectOptions,
+  WebSocketRejected,
+} from "./websocket.js";
