@@ -31,8 +31,9 @@ describe("overload", () => {
       expect([...statuses.keys()].sort()).toEqual(statuses.has(503) ? [201, 503] : [201]);
       expect(statuses.get(201)).toBeGreaterThan(sustainable * SECONDS * 0.3);
       expect(peak - before).toBeLessThan(400);
+      await new Promise((r) => setTimeout(r, 1000)); // the backlog drains
       const after = await closedLoop(port, 16, 2);
-      expect(after.every((o) => o.status === 201)).toBe(true);
+      expect(after.filter((o) => o.status !== 201).slice(0, 3)).toEqual([]);
       expect(
         percentile(
           after.map((o) => o.ms),
