@@ -34,7 +34,8 @@ export function createApp(database = process.env.USERS_DB ?? "users.db") {
   const app = new App({
     title: "Users API",
     version: "1.0.0",
-    description: "The user-registration API of the Flask vs FastAPI comparison, on Vial and SQLite.",
+    description:
+      "The user-registration API of the Flask vs FastAPI comparison, on Vial and SQLite.",
     lifespan: async function* () {
       const users = new UserStore(database);
       yield { users };
@@ -42,28 +43,43 @@ export function createApp(database = process.env.USERS_DB ?? "users.db") {
     },
   });
 
-  app.post("/users/", { body: UserIn, status: 201, response: UserOut, tags: ["users"] }, ({ body, app }) => {
-    const user = app.state.users.create(body);
-    if (!user) throw new HTTPException(409, `Username '${body.username}' is already taken`);
-    return user;
-  });
-
-  app.get("/users/", { deps: { page: pagination }, response: z.array(UserOut), tags: ["users"] }, ({ page, app }) =>
-    app.state.users.list(page.skip, page.limit),
+  app.post(
+    "/users/",
+    { body: UserIn, status: 201, response: UserOut, tags: ["users"] },
+    ({ body, app }) => {
+      const user = app.state.users.create(body);
+      if (!user) throw new HTTPException(409, `Username '${body.username}' is already taken`);
+      return user;
+    },
   );
 
-  app.get("/users/{id}", { params: userId, response: UserOut, tags: ["users"] }, ({ params, app }) => {
-    const user = app.state.users.get(params.id);
-    if (!user) throw new HTTPException(404, "User not found");
-    return user;
-  });
+  app.get(
+    "/users/",
+    { deps: { page: pagination }, response: z.array(UserOut), tags: ["users"] },
+    ({ page, app }) => app.state.users.list(page.skip, page.limit),
+  );
 
-  app.patch("/users/{id}", { params: userId, body: UserPatch, response: UserOut, tags: ["users"] }, ({ params, body, app }) => {
-    const user = app.state.users.update(params.id, body);
-    if (user === "taken") throw new HTTPException(409, `Username '${body.username}' is already taken`);
-    if (!user) throw new HTTPException(404, "User not found");
-    return user;
-  });
+  app.get(
+    "/users/{id}",
+    { params: userId, response: UserOut, tags: ["users"] },
+    ({ params, app }) => {
+      const user = app.state.users.get(params.id);
+      if (!user) throw new HTTPException(404, "User not found");
+      return user;
+    },
+  );
+
+  app.patch(
+    "/users/{id}",
+    { params: userId, body: UserPatch, response: UserOut, tags: ["users"] },
+    ({ params, body, app }) => {
+      const user = app.state.users.update(params.id, body);
+      if (user === "taken")
+        throw new HTTPException(409, `Username '${body.username}' is already taken`);
+      if (!user) throw new HTTPException(404, "User not found");
+      return user;
+    },
+  );
 
   app.delete("/users/{id}", { params: userId, status: 204, tags: ["users"] }, ({ params, app }) => {
     if (!app.state.users.delete(params.id)) throw new HTTPException(404, "User not found");

@@ -25,7 +25,9 @@ export class UserStore {
   }
 
   list(skip: number, limit: number): User[] {
-    return this.#db.prepare("SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?").all(limit, skip) as User[];
+    return this.#db
+      .prepare("SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?")
+      .all(limit, skip) as User[];
   }
 
   get(id: number): User | undefined {
@@ -51,7 +53,9 @@ export class UserStore {
     if (!current) return undefined;
     const next = { ...current, ...changes };
     try {
-      this.#db.prepare("UPDATE users SET username = @username, email = @email, age = @age WHERE id = @id").run(next);
+      this.#db
+        .prepare("UPDATE users SET username = @username, email = @email, age = @age WHERE id = @id")
+        .run(next);
     } catch (error) {
       if (isUniqueViolation(error)) return "taken";
       throw error;
