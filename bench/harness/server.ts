@@ -48,6 +48,7 @@ export async function waitUntilAnswering(
   url: string,
   child: ChildProcess,
   timeoutMs: number,
+  pollMs = 20,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -58,7 +59,7 @@ export async function waitUntilAnswering(
       await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.arrayBuffer());
       return;
     } catch {
-      await sleep(20);
+      await sleep(pollMs);
     }
   }
   throw new Error(`did not answer ${url} within ${timeoutMs} ms`);
@@ -70,9 +71,12 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extra arguments to node (e.g. --cpu-prof) for Node targets. */
   nodeArgs?: string[];
+  /** What to GET to know the server is up (default /json), and how often to try (default 20 ms). */
+  readyPath?: string;
+  pollMs?: number;
 }
 
-/** Starts `target` on a free port and waits until it answers GET /json. */
+/** Starts `target` on a free port and waits until it answers GET /json (or `readyPath`). */
 export async function startServer(
   target: Target,
   options: StartOptions = {},
@@ -97,7 +101,7 @@ export async function startServer(
   const url = `http://127.0.0.1:${port}`;
   const server = { target, port, url, child, stderr: () => stderr };
   try {
-    await waitUntilAnswering(`${url}/json`, child, 20_000);
+    await waitUntilAnswering(url + (options.readyPath ?? "/json"), child, 60_000, options.pollMs);
   } catch (error) {
     await stopServer(server);
     throw new Error(`${target.name}: ${(error as Error).message}\n${stderr}`);
