@@ -13,6 +13,7 @@ import {
   type RunningServer,
   recordPidsIn,
   samplePeakRss,
+  serverCpuSeconds,
   startServer,
   stopAllNow,
   stopServer,
@@ -67,8 +68,10 @@ async function measure(target: Target, workload: (typeof workloads)[number]) {
     if (settings.warmup !== "0s")
       await runWrk(server.url, workload, { ...load, duration: settings.warmup });
     const peak = samplePeakRss(server);
+    const cpuBefore = serverCpuSeconds(server);
     const result = await runWrk(server.url, workload, { ...load, duration: settings.duration });
-    return { ...result, rssMiB: peak() };
+    const cpuUs = ((serverCpuSeconds(server) - cpuBefore) / result.requests) * 1e6;
+    return { ...result, rssMiB: peak(), cpuUs };
   } finally {
     await stopServer(server);
   }
@@ -96,7 +99,8 @@ async function main(): Promise<void> {
         console.log(
           `round ${round}/${settings.rounds} ${workload.name.padEnd(7)} ${target.name.padEnd(15)}` +
             ` ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50ms.toFixed(2)} ms` +
-            `  p99 ${sample.p99ms.toFixed(2)} ms  errors ${sample.errors}  rss ${sample.rssMiB.toFixed(0)} MiB`,
+            `  p99 ${sample.p99ms.toFixed(2)} ms  errors ${sample.errors}  rss ${sample.rssMiB.toFixed(0)} MiB` +
+            `  cpu ${sample.cpuUs.toFixed(0)} µs/req`,
         );
       }
     }

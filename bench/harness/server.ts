@@ -165,6 +165,27 @@ export function residentMiB(server: RunningServer): number {
   return processTree(pid).reduce((sum, p) => sum + residentKiB(p), 0) / 1024;
 }
 
+/** CPU seconds (user + system) used so far by one process; 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/PID/stat times (100 on every common build). */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds used by the server and its children so far. */
+export function serverCpuSeconds(server: RunningServer): number {
+  const pid = server.child.pid;
+  return pid ? processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0) : 0;
+}
+
 /** Samples the server's RSS every `everyMs` until stopped; `stop()` returns the peak in MiB. */
 export function samplePeakRss(server: RunningServer, everyMs = 200): () => number {
   let peak = residentMiB(server);
