@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark in one command: installs what it needs, builds Vial and the targets, checks every
 # target's answers, then measures (bench/harness/run.ts).
-#   bench/run.sh [throughput|startup|typecheck|soak|all]     (default: throughput)
+#   bench/run.sh [throughput|startup|typecheck|soak|all|profile]     (default: throughput)
 # Settings, all optional (see each harness file for more):
 #   ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=64 TARGETS=vial,fastify WORKLOADS=json,body
 #   ROUTES=1000 STARTUP_RUNS=7 TYPECHECK_ROUTES=0,200,1000 SOAK_DURATION=300 SOAK_TARGETS=vial
@@ -45,6 +45,7 @@ case "${1:-throughput}" in
   startup) harness startup ;;
   typecheck) harness typecheck ;;
   soak) harness soak ;;
+  profile) harness profile ;;
   all) harness run && harness startup && harness typecheck && harness soak ;;
-  *) echo "usage: bench/run.sh [throughput|startup|typecheck|soak|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [throughput|startup|typecheck|soak|all|profile]" >&2; exit 2 ;;
 esac
