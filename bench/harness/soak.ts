@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const report = [
     `Memory: \`body\` workload for ${seconds} s at full load (${connections} connections), RSS sampled every ${every} s`,
     "",
-    "| target | req/s | errors | RSS MiB at first sample | at end | peak | slope MiB/min (all) | slope MiB/min (after 60 s) |",
+    "| target | req/s | errors | RSS MiB after 5 s | at end | peak | slope MiB/min (all) | slope MiB/min (after 60 s) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
     ...traces,
