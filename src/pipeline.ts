@@ -63,7 +63,7 @@ function start(x: Exchange, route: CompiledRoute): void {
 /** The innermost step of a middleware chain: the route itself, with its known errors answered. */
 export async function routeTerminal(x: Exchange): Promise<VialResponse> {
   try {
-    return toResponse(x, await run(x, x.route!));
+    return toResponse(x, await runChecked(x, x.route!));
   } catch (error) {
     if (error instanceof ClientDisconnected) throw error;
     const answered = await throwIntoGenerators(x, error);
@@ -73,7 +73,7 @@ export async function routeTerminal(x: Exchange): Promise<VialResponse> {
 }
 
 /** Reads the body, solves dependencies and inputs, calls the handler (WebSockets reuse it). */
-export function run(x: Exchange, route: CompiledRoute): unknown {
+function run(x: Exchange, route: CompiledRoute): unknown {
   if (route.csrf && UNSAFE_METHODS.has(x.req.method!)) {
     return readRequestBody(x, route).then(() => {
       checkCsrf(x, x.app.web.sessions!, x.app.web.csrf!);
@@ -106,9 +106,26 @@ function validateAndCall(
   return call(x, route, errors);
 }
 
+/**
+ * A request that failed validation, returned instead of thrown: the 422 path is common (a form
+ * with a typo), and a throw through the promise chain costs more than the rest of it.
+ */
+class Invalid {
+  constructor(readonly error: RequestValidationError) {}
+}
+
+/** `run` for callers that want validation failures thrown (middleware chains, WebSockets). */
+export async function runChecked(x: Exchange, route: CompiledRoute): Promise<unknown> {
+  const value = await run(x, route);
+  if (value instanceof Invalid) throw value.error;
+  return value;
+}
+
 function call(x: Exchange, route: CompiledRoute, errors: ValidationErrorItem[]): unknown {
   if (errors.length > 0) {
-    throw withoutStack(() => new RequestValidationError(errors, x.json ?? x.formFields));
+    return new Invalid(
+      withoutStack(() => new RequestValidationError(errors, x.json ?? x.formFields)),
+    );
   }
   const ctx = x.ctx as unknown as Record<string, unknown>;
   if (route.extraParams.length > 0) {
@@ -128,16 +145,18 @@ function call(x: Exchange, route: CompiledRoute, errors: ValidationErrorItem[]):
   return route.handler(ctx);
 }
 
-async function readRequestBody(x: Exchange, route: CompiledRoute): Promise<void> {
-  const limit = x.bodyLimit;
+function readRequestBody(x: Exchange, route: CompiledRoute): Promise<void> {
   const media = mediaTypeOf(x.req.headers["content-type"]);
   // A CSRF-checked route without a form input still reads a posted form, for its token.
   if (route.bodyKind === "form" || (route.bodyKind === undefined && isFormMedia(media))) {
-    await readForm(x, route, media);
-    return;
+    return readForm(x, route, media);
   }
-  if (route.bodyKind === undefined) return;
-  const bytes = await readBody(x.req, limit, x.bodyTimeout);
+  if (route.bodyKind === undefined) return Promise.resolve();
+  return readBody(x.req, x.bodyLimit, x.bodyTimeout).then((bytes) => takeJsonBody(x, bytes, media));
+}
+
+/** Keeps a JSON route's body: parsed when it is JSON, else kept as the body's error. */
+function takeJsonBody(x: Exchange, bytes: Buffer, media: string): void {
   x.rawBody = bytes;
   if (bytes.length === 0) return;
   const text = bytes.toString("utf8");
@@ -187,6 +206,10 @@ async function readForm(x: Exchange, route: CompiledRoute, media: string): Promi
 }
 
 function respond(x: Exchange, value: unknown): void {
+  if (value instanceof Invalid) {
+    fail(x, value.error);
+    return;
+  }
   let sent: void | Promise<void>;
   try {
     sent = send(x, value);

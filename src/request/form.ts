@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import busboy from "busboy";
 import { ClientDisconnected, HTTPException } from "../errors.js";
 import { DEFAULT_BODY_TIMEOUT, type IdleWatch, readBody, unwatch, watchIdle } from "./body.js";
-import { parseQuery, type RawValues } from "./query.js";
+import { nullRecord, parseQuery, type RawValues } from "./query.js";
 import { tooLarge, type UploadCollector } from "./uploads.js";
 
 /** Limits for form bodies; each one exceeded is a 413 naming it. */
@@ -80,7 +80,7 @@ type FileStream = NodeJS.ReadableStream & { destroy(): void };
 
 /** One multipart body being read: fields collected, file parts handed to the collector. */
 class MultipartRead {
-  readonly #fields: RawValues = Object.create(null);
+  readonly #fields: RawValues = nullRecord();
   readonly #reading: Promise<void>[] = [];
   readonly #streams = new Set<FileStream>();
   #size = 0;

@@ -3,7 +3,7 @@ import type { TLSSocket } from "node:tls";
 import { parse as parseCookies } from "cookie";
 import { readBody } from "./body.js";
 import { clientAddress, forwarded, type Trust } from "./proxy.js";
-import { parseQuery, type RawValues } from "./query.js";
+import { nullRecord, parseQuery, type RawValues } from "./query.js";
 
 /** What the request view needs from the exchange that owns it. */
 export interface RequestSource {
@@ -126,7 +126,7 @@ export class VialRequest {
 const NO_FIELDS: RawValues = Object.freeze(Object.create(null));
 
 export function parseCookieHeader(header: string | undefined): Record<string, string | undefined> {
-  return header ? parseCookies(header) : Object.create(null);
+  return header ? parseCookies(header) : nullRecord();
 }
 
 export { parseQuery };

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { HTTPException } from "../errors.js";
+import { nullRecord } from "./query.js";
 
 /** Limits of multipart uploads (`new App({ uploads: {...} })`); each exceeded is a 413 naming it. */
 export interface UploadLimits {
@@ -100,7 +101,7 @@ export function secureFilename(filename: string): string {
 
 /** The uploaded files of one request by field, and the temp files to remove afterwards. */
 export class UploadCollector {
-  readonly files: Record<string, UploadFile[]> = Object.create(null);
+  readonly files: Record<string, UploadFile[]> = nullRecord();
   readonly #temp: string[] = [];
   readonly #limits: Required<UploadLimits>;
 

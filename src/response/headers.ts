@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from "node:http";
+import { nullRecord } from "../request/query.js";
 
 export type HeadersInit =
   | HeaderMap
@@ -14,7 +15,7 @@ export type HeadersInit =
  * res.headers.append("set-cookie", "a=1");
  */
 export class HeaderMap {
-  readonly #values: Record<string, string | string[]> = Object.create(null);
+  readonly #values: Record<string, string | string[]> = nullRecord();
 
   constructor(init?: HeadersInit) {
     if (!init) return;

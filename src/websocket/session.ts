@@ -7,7 +7,7 @@ import { throwIntoGenerators } from "../di/solve.js";
 import type { DispatchTarget } from "../dispatch.js";
 import { HTTPException, RequestValidationError } from "../errors.js";
 import { Exchange } from "../exchange.js";
-import { finish, run } from "../pipeline.js";
+import { finish, runChecked } from "../pipeline.js";
 import { JSONResponse, VialResponse } from "../response/responses.js";
 import { write } from "../response/send.js";
 import { type CompiledWebSocket, HANDSHAKE_HEADERS } from "./compile.js";
@@ -51,7 +51,7 @@ export async function openWebSocket(
   x.ctx = new Context(x);
   try {
     if (x.app.preload) await x.app.preload(x); // a server-side session
-    await run(x, entry.route);
+    await runChecked(x, entry.route);
     await keepSession(x);
   } catch (error) {
     await deny(up, entry, x, error);

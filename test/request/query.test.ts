@@ -8,9 +8,12 @@ describe("parseQuery", () => {
     expect({ ...q }).toEqual({ a: ["1", "2"], b: "x y", c: "é", flag: "", "": "v" });
   });
 
-  test("gives a null-prototype record: __proto__ is a plain key", () => {
-    const q = parseQuery("__proto__=x&constructor=y");
-    expect(Object.getPrototypeOf(q)).toBeNull();
+  test("gives a record without Object.prototype: __proto__ is a plain key", () => {
+    const q = parseQuery("__proto__=x&constructor=y&toString=z");
+    expect(q instanceof Object).toBe(false);
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(q))).toBeNull();
+    expect(q.constructor).toBe("y");
+    expect(q.toString).toBe("z");
     expect(Object.getOwnPropertyDescriptor(q, "__proto__")?.value).toBe("x");
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
