@@ -22,62 +22,75 @@ export function readBody(
   limit: number,
   idleTimeout = DEFAULT_BODY_TIMEOUT,
 ): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    collectBody(req, limit, idleTimeout, (error, body) => (error ? reject(error) : resolve(body!))),
+  );
+}
+
+/** {@link readBody} with a callback: the request path continues without a promise. */
+export function collectBody(
+  req: IncomingMessage,
+  limit: number,
+  idleTimeout: number,
+  done: (error: Error | undefined, body?: Buffer) => void,
+): void {
   if (req.readableEnded) {
     // Waiting for a stream that already ended would hang the request forever.
-    return Promise.reject(
+    done(
       new Error(
         "The request body was already read as a multipart form; it is not kept. Declare the fields in `form`/`files` instead of reading request.body().",
       ),
     );
+    return;
   }
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) {
-    return Promise.reject(tooLarge(limit));
+    done(tooLarge(limit));
+    return;
   }
   if (
     declared === "0" ||
     (declared === undefined && req.headers["transfer-encoding"] === undefined)
   ) {
-    return Promise.resolve(EMPTY);
+    done(undefined, EMPTY);
+    return;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = (error?: Error) => {
-      unwatch(watched);
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-      if (error) reject(error);
-    };
-    const watched = watchIdle(idleTimeout, (error) => {
-      req.pause();
-      stop(error);
-    });
-    const onData = (chunk: Buffer) => {
-      watched.active = true;
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        stop(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onError = () => stop(new ClientDisconnected());
-    const onClose = () => {
-      if (!req.complete) stop(new ClientDisconnected());
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("close", onClose);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stop = (error?: Error) => {
+    unwatch(watched);
+    req.off("data", onData);
+    req.off("end", onEnd);
+    req.off("error", onError);
+    req.off("close", onClose);
+    if (error) done(error);
+  };
+  const watched = watchIdle(idleTimeout, (error) => {
+    req.pause();
+    stop(error);
   });
+  const onData = (chunk: Buffer) => {
+    watched.active = true;
+    size += chunk.length;
+    if (size > limit) {
+      req.pause();
+      stop(tooLarge(limit));
+      return;
+    }
+    chunks.push(chunk);
+  };
+  const onEnd = () => {
+    stop();
+    done(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  };
+  const onError = () => stop(new ClientDisconnected());
+  const onClose = () => {
+    if (!req.complete) stop(new ClientDisconnected());
+  };
+  req.on("data", onData);
+  req.on("end", onEnd);
+  req.on("error", onError);
+  req.on("close", onClose);
 }
 
 /** A body being read: whether data came since the last sweep, and what to do on timeout. */
