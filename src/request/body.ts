@@ -57,13 +57,17 @@ export function collectBody(
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  let stopped = false;
+  // Listeners stay on the request (it is thrown away after the response); a flag keeps a late
+  // 'error' or 'close' from answering twice. Removing four listeners cost more than reading.
   const stop = (error?: Error) => {
+    if (stopped) return;
+    stopped = true;
     unwatch(watched);
-    req.off("data", onData);
-    req.off("end", onEnd);
-    req.off("error", onError);
-    req.off("close", onClose);
-    if (error) done(error);
+    if (error) {
+      req.off("data", onData);
+      done(error);
+    }
   };
   const watched = watchIdle(idleTimeout, (error) => {
     req.pause();
@@ -80,6 +84,7 @@ export function collectBody(
     chunks.push(chunk);
   };
   const onEnd = () => {
+    if (stopped) return;
     stop();
     done(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
   };

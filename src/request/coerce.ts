@@ -5,7 +5,6 @@ export type Coercer = (raw: string | string[] | undefined) => unknown;
 
 const TRUE = new Set(["true", "1", "yes", "on", "t", "y"]);
 const FALSE = new Set(["false", "0", "no", "off", "f", "n"]);
-const INTEGER = /^[+-]?\d+$/;
 
 /**
  * Builds the coercer for one path/query/header/cookie/form field from its JSON Schema, once per
@@ -51,13 +50,15 @@ function compileScalar(types: string[]): (raw: string) => unknown {
 const NO = Symbol("no conversion");
 
 const scalarConverters: Record<string, (raw: string) => unknown> = {
-  integer: (raw) => (INTEGER.test(raw) ? Number(raw) : NO),
+  integer: (raw) => (isInteger(raw) ? Number(raw) : NO),
   number: (raw) => {
     if (raw.trim() === "") return NO;
     const n = Number(raw);
     return Number.isNaN(n) ? NO : n;
   },
   boolean: (raw) => {
+    if (raw === "true") return true;
+    if (raw === "false") return false;
     const lower = raw.toLowerCase();
     if (TRUE.has(lower)) return true;
     if (FALSE.has(lower)) return false;
@@ -65,6 +66,18 @@ const scalarConverters: Record<string, (raw: string) => unknown> = {
   },
   null: (raw) => (raw === "" || raw === "null" ? null : NO),
 };
+
+/** Decimal digits with an optional sign: what pydantic reads as an integer from a string. */
+function isInteger(raw: string): boolean {
+  const length = raw.length;
+  let i = raw.charCodeAt(0) === 43 || raw.charCodeAt(0) === 45 ? 1 : 0; // + or -
+  if (i === length) return false;
+  for (; i < length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 function identity(raw: string): string {
   return raw;

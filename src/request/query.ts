@@ -24,6 +24,8 @@ export function nullRecord<T = RawValues>(): T {
 export function parseQuery(text: string, what = "query string"): RawValues {
   const out = new NullObject();
   const length = text.length;
+  // Most query strings have nothing to decode: one scan, then no per-part checks.
+  const plain = text.indexOf("%") === -1 && text.indexOf("+") === -1;
   let start = 0;
   while (start < length) {
     let end = text.indexOf("&", start);
@@ -39,8 +41,10 @@ export function parseQuery(text: string, what = "query string"): RawValues {
         key = text.slice(start, end);
         value = "";
       }
-      if (needsDecoding(key)) key = decode(key, what);
-      if (needsDecoding(value)) value = decode(value, what);
+      if (!plain) {
+        if (needsDecoding(key)) key = decode(key, what);
+        if (needsDecoding(value)) value = decode(value, what);
+      }
       const current = out[key];
       if (current === undefined) out[key] = value;
       else if (typeof current === "string") out[key] = [current, value];
