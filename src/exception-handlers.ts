@@ -1,4 +1,9 @@
-import { HTTPException, RequestValidationError, ResponseValidationError } from "./errors.js";
+import {
+  HTTPException,
+  RequestValidationError,
+  ResponseValidationError,
+  withoutStack,
+} from "./errors.js";
 import type { Exchange } from "./exchange.js";
 import { bodiless, JSONResponse, type VialResponse } from "./response/responses.js";
 import { toResponse } from "./response/send.js";
@@ -20,9 +25,18 @@ export class ExceptionHandlers {
   readonly #byStatus = new Map<number, ExceptionHandler>();
   readonly #byClass = new Map<ErrorClass, ExceptionHandler>();
 
+  #validationHandled: boolean | undefined;
+
   add(key: number | ErrorClass, handler: ExceptionHandler): void {
     if (typeof key === "number") this.#byStatus.set(key, handler);
     else this.#byClass.set(key, handler);
+    this.#validationHandled = undefined;
+  }
+
+  /** Whether a registered handler answers request validation errors (by 422 or by class). */
+  handlesValidation(): boolean {
+    this.#validationHandled ??= this.find(VALIDATION_SAMPLE) !== undefined;
+    return this.#validationHandled;
   }
 
   find(error: unknown): ExceptionHandler | undefined {
@@ -100,6 +114,8 @@ export class ExceptionHandlers {
     return response;
   }
 }
+
+const VALIDATION_SAMPLE = withoutStack(() => new RequestValidationError([]));
 
 /** HTML error pages for browsers on server-rendered apps, FastAPI's JSON bodies otherwise. */
 function defaultAnswer(x: Exchange, error: unknown): VialResponse | undefined {

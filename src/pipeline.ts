@@ -12,7 +12,7 @@ import { collectBody, isJsonMediaType, mediaTypeOf, parseJson, readBody } from "
 import { parseForm } from "./request/form.js";
 import { UploadCollector } from "./request/uploads.js";
 import type { VialResponse } from "./response/responses.js";
-import { send, toResponse, write } from "./response/send.js";
+import { send, sendJson, toResponse, write } from "./response/send.js";
 import { checkCsrf, UNSAFE_METHODS } from "./sessions/csrf.js";
 import type { ValidationErrorItem } from "./validation/errors.js";
 
@@ -131,7 +131,18 @@ function validateAndCall(
  * with a typo), and a throw through the promise chain costs more than the rest of it.
  */
 class Invalid {
-  constructor(readonly error: RequestValidationError) {}
+  #error: RequestValidationError | undefined;
+
+  constructor(
+    readonly errors: ValidationErrorItem[],
+    readonly body: unknown,
+  ) {}
+
+  /** The error, made only when something needs it (an `Error` costs more than the 422). */
+  get error(): RequestValidationError {
+    this.#error ??= withoutStack(() => new RequestValidationError(this.errors, this.body));
+    return this.#error;
+  }
 }
 
 /** `run` for callers that want validation failures thrown (middleware chains, WebSockets). */
@@ -143,9 +154,7 @@ export async function runChecked(x: Exchange, route: CompiledRoute): Promise<unk
 
 function call(x: Exchange, route: CompiledRoute, errors: ValidationErrorItem[]): unknown {
   if (errors.length > 0) {
-    return new Invalid(
-      withoutStack(() => new RequestValidationError(errors, x.json ?? x.formFields)),
-    );
+    return new Invalid(errors, x.json ?? x.formFields);
   }
   const ctx = x.ctx as unknown as Record<string, unknown>;
   if (route.extraParams.length > 0) {
@@ -227,7 +236,14 @@ async function readForm(x: Exchange, route: CompiledRoute, media: string): Promi
 
 function respond(x: Exchange, value: unknown): void {
   if (value instanceof Invalid) {
-    fail(x, value.error);
+    // FastAPI's 422 when nothing else answers validation errors: straight to the wire.
+    if (x.exitStack === undefined && x.app.answersValidationByDefault(x)) {
+      x.backgroundTasks?.drop(x.app.logger, x.requestId, "the request was invalid");
+      sendJson(x, 422, { detail: value.errors });
+      finish(x);
+    } else {
+      fail(x, value.error);
+    }
     return;
   }
   let sent: void | Promise<void>;

@@ -100,6 +100,10 @@ export class Runtime implements DispatchTarget {
     return this.exceptionHandlers.respond(x, error);
   }
 
+  answersValidationByDefault(x: Exchange): boolean {
+    return !this.exceptionHandlers.handlesValidation() && !this.web.errorPages?.wants(x);
+  }
+
   answerByDefault(x: Exchange, error: unknown): VialResponse | undefined {
     return this.exceptionHandlers.answerByDefault(x, error);
   }

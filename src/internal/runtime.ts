@@ -64,6 +64,8 @@ export interface AppRuntime {
   handleError(x: Exchange, error: unknown): Promise<VialResponse>;
   /** The default answer to a known error when no handler is registered for it; else `undefined`. */
   answerByDefault(x: Exchange, error: unknown): VialResponse | undefined;
+  /** Whether a 422 is FastAPI's JSON: no handler registered for it, no HTML error page. */
+  answersValidationByDefault(x: Exchange): boolean;
   /** Answers an error nothing handled: logged with the request id, then 500. */
   handleUnhandled(x: Exchange, error: unknown): Promise<VialResponse>;
   /** Aborted when the app starts shutting down; long-lived responses end on it. */

@@ -97,6 +97,11 @@ export function write(x: Exchange, response: VialResponse): void | Promise<void>
   return response.write(x.res, x.req.method === "HEAD", x.app.closing);
 }
 
+/** Sends `value` as JSON with `status`, as is (no route serializer). */
+export function sendJson(x: Exchange, status: number, value: unknown): void {
+  writeSimple(x, status, JSON_TYPE, JSON.stringify(value));
+}
+
 function writeSimple(x: Exchange, status: number, type: string, body: string): void {
   const res = x.res;
   if (bodiless(status)) {
