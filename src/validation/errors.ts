@@ -56,7 +56,8 @@ export function formatIssues(
 ): ValidationErrorItem[] {
   const out: ValidationErrorItem[] = [];
   for (const issue of issues) {
-    const path = [...prefix, ...(issue.path ?? []).map(pathKey)];
+    const raw = issue.path ?? [];
+    const path: Key[] = prefix.length === 0 ? raw.map(pathKey) : [...prefix, ...raw.map(pathKey)];
     if (issue.code === "invalid_union" && issue.errors?.length) {
       const closest = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
       out.push(...formatIssues(closest, options, path));
@@ -259,7 +260,8 @@ function describeFormat(issue: Issue): Description {
 }
 
 function item(type: string, options: FormatOptions, path: Key[], msg: string): ValidationErrorItem {
-  const loc: Key[] = [options.source, ...path];
+  const loc: Key[] = [options.source];
+  for (const key of path) loc.push(key);
   if (options.wireName && typeof loc[1] === "string") loc[1] = options.wireName(loc[1]);
   return { type, loc, msg };
 }

@@ -40,10 +40,17 @@ export function compileValidator(input: InputSchema, format: Format): Validate {
  * the valid path does. Falls back to `safeParse` if the core API is not there.
  */
 function zodValidator(schema: z.ZodType, format: Format): Validate {
+  // One options object per validator; formatting is synchronous, so setting `value` just before
+  // is safe, and saves a copy per failing request.
+  const options: FormatOptions = { ...format, value: undefined };
   const failure = (value: unknown, issues: readonly z.core.$ZodRawIssue[]): Outcome => {
     const config = z.core.config();
-    const finalized = issues.map((issue) => z.core.util.finalizeIssue(issue, FINALIZE, config));
-    return { success: false, errors: formatIssues(finalized, { ...format, value }) };
+    const finalized: z.core.$ZodIssue[] = [];
+    for (const issue of issues) finalized.push(z.core.util.finalizeIssue(issue, FINALIZE, config));
+    options.value = value;
+    const errors = formatIssues(finalized, options);
+    options.value = undefined;
+    return { success: false, errors };
   };
   const slow = async (value: unknown): Promise<Outcome> => {
     const payload = await schema._zod.run({ value, issues: [] }, { async: true });
