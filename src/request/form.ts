@@ -1,10 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
-import busboy from "busboy";
+import type busboyType from "busboy";
 import { ClientDisconnected, HTTPException } from "../errors.js";
+import { lazy } from "../internal/lazy.js";
 import { DEFAULT_BODY_TIMEOUT, type IdleWatch, readBody, unwatch, watchIdle } from "./body.js";
 import { nullRecord, parseQuery, type RawValues } from "./query.js";
 import { tooLarge, type UploadCollector } from "./uploads.js";
+
+// busboy only loads for apps that receive multipart bodies.
+const busboy = lazy<typeof busboyType>("busboy");
 
 /** Limits for form bodies; each one exceeded is a 413 naming it. */
 export interface FormLimits {
@@ -54,9 +58,9 @@ function parseMultipart(req: IncomingMessage, limits: FormLimits): Promise<Parse
   const total = `the ${limits.bodyLimitName ?? "body limit"} of ${limits.bodyLimit} bytes`;
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limits.bodyLimit) return Promise.reject(tooLarge(`Request body exceeds ${total}`));
-  let parser: busboy.Busboy;
+  let parser: busboyType.Busboy;
   try {
-    parser = busboy({
+    parser = busboy()({
       headers: req.headers,
       limits: {
         fieldSize: limits.fieldSize ?? 1024 * 1024,
@@ -89,7 +93,7 @@ class MultipartRead {
 
   constructor(
     private readonly req: IncomingMessage,
-    private readonly parser: busboy.Busboy,
+    private readonly parser: busboyType.Busboy,
     private readonly limits: FormLimits,
     private readonly total: string,
     private readonly resolve: (form: ParsedForm) => void,

@@ -4,7 +4,7 @@ import type { ServerResponse } from "node:http";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { contentType as contentTypeFor } from "mime-types";
+import { contentType as contentTypeFor } from "../internal/mime.js";
 import { type CookieOptions, deleteCookieLine, setCookieLine } from "./cookies.js";
 import { HeaderMap, type HeadersInit } from "./headers.js";
 

@@ -1,6 +1,7 @@
-import fastJson from "fast-json-stringify";
+import type fastJsonType from "fast-json-stringify";
 import { z } from "zod";
 import { ResponseValidationError } from "../errors.js";
+import { lazy } from "../internal/lazy.js";
 import {
   type InputSchema,
   isZodSchema,
@@ -9,6 +10,9 @@ import {
   toJSONSchema,
 } from "../validation/schema.js";
 import { compileValidator } from "../validation/validator.js";
+
+// fast-json-stringify (and ajv with it) only loads for apps with `response` schemas.
+const fastJson = lazy<typeof fastJsonType>("fast-json-stringify");
 
 export type Serialize = (value: unknown) => string;
 
@@ -58,7 +62,7 @@ export function compileSerializer(
 function compileStringify(json: JSONSchema): Serialize {
   if (Object.keys(json).length === 0) return JSON.stringify as Serialize;
   try {
-    return fastJson(json as never) as Serialize;
+    return fastJson()(json as never) as Serialize;
   } catch {
     // A JSON Schema fast-json-stringify cannot compile is still valid JSON output: fall back.
     return JSON.stringify as Serialize;

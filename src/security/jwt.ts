@@ -5,17 +5,18 @@ import {
   KeyObject,
   webcrypto,
 } from "node:crypto";
-import {
-  errors,
-  importPKCS8,
-  importSPKI,
-  type JWTHeaderParameters,
-  type JWTPayload,
-  jwtVerify,
-  SignJWT,
-} from "jose";
+import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { HTTPException } from "../errors.js";
 import { VerifiedTokens } from "./jwt-cache.js";
+
+type Jose = typeof import("jose");
+let joseModule: Promise<Jose> | undefined;
+
+/** jose, loaded on the first JWT signed or verified, so apps without JWTs never load it. */
+function jose(): Promise<Jose> {
+  joseModule ??= import("jose");
+  return joseModule;
+}
 
 export type JWTAlgorithm =
   | "HS256"
@@ -139,6 +140,7 @@ export async function signJWT(
   const keyObject = keyFor(key, "sign");
   const alg = options.algorithm ?? defaultAlgorithm(keyObject);
   checkKey(alg, keyObject);
+  const { SignJWT } = await jose();
   const jwt = new SignJWT(claims).setProtectedHeader({ ...options.header, alg });
   if (claims.iat === undefined) jwt.setIssuedAt();
   const expiresIn = options.expiresIn === undefined ? 15 * 60 : options.expiresIn;
@@ -177,6 +179,7 @@ export async function verifyJWT<T extends object = {}>(
     return known as JWTClaims & T;
   }
   let payload: JWTPayload;
+  const { jwtVerify, errors } = await jose();
   try {
     const keyForHeader = (header: JWTHeaderParameters) => cryptoKey(keyObject, header.alg);
     ({ payload } = await jwtVerify(token, keyForHeader, {
@@ -189,7 +192,7 @@ export async function verifyJWT<T extends object = {}>(
       requiredClaims: options.requiredClaims ?? ["exp"],
     }));
   } catch (error) {
-    throw invalid(error);
+    throw invalid(error, errors);
   }
   checkTimes(payload, skew);
   if (cacheable) verified.set(token, keyObject, fingerprint, payload);
@@ -214,7 +217,7 @@ function checkTimes(claims: JWTPayload, skew: number): void {
     throw new InvalidTokenError("not_yet_valid", '"iat" is in the future');
 }
 
-function invalid(error: unknown): InvalidTokenError {
+function invalid(error: unknown, errors: Jose["errors"]): InvalidTokenError {
   const message = (error as Error).message ?? String(error);
   if (error instanceof errors.JWTExpired) return new InvalidTokenError("expired", message);
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -252,7 +255,7 @@ function cryptoKey(key: KeyObject, alg: string): Promise<CryptoKey> {
   return found;
 }
 
-function importKey(key: KeyObject, alg: string): Promise<CryptoKey> {
+async function importKey(key: KeyObject, alg: string): Promise<CryptoKey> {
   if (key.type === "secret") {
     const hash = `SHA-${alg.slice(2)}`;
     return webcrypto.subtle.importKey("raw", key.export(), { name: "HMAC", hash }, false, [
@@ -260,6 +263,7 @@ function importKey(key: KeyObject, alg: string): Promise<CryptoKey> {
       "verify",
     ]);
   }
+  const { importPKCS8, importSPKI } = await jose();
   if (key.type === "public")
     return importSPKI(key.export({ type: "spki", format: "pem" }) as string, alg);
   return importPKCS8(key.export({ type: "pkcs8", format: "pem" }) as string, alg);

@@ -1,8 +1,8 @@
 import { createReadStream, realpathSync, statSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { contentType } from "mime-types";
 import { ConfigurationError, HTTPException, withoutStack } from "../errors.js";
+import { contentType } from "../internal/mime.js";
 import { VialResponse } from "../response/responses.js";
 import type { BaseContext } from "../types.js";
 import { acceptedEncodings, etagOf, notModified, parseRange } from "./conditional.js";

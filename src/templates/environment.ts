@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, relative } from "node:path";
-import { contentType } from "mime-types";
-import nunjucks from "nunjucks";
+import type nunjucks from "nunjucks";
 import { ConfigurationError } from "../errors.js";
+import { contentType } from "../internal/mime.js";
 import type { BaseContext } from "../types.js";
 import { strftime, tojson } from "./filters.js";
 import { FolderLoader } from "./loader.js";
+import { loadNunjucks } from "./nunjucks.js";
 import { parseNunjucksMessage, TemplateError } from "./template-error.js";
 
 /** Adds variables to every template rendered for a request (Flask's `context_processor`). */
@@ -70,7 +71,7 @@ export class Templates {
     this.#reload = settings.reload ?? debug;
     this.#autoescape = settings.autoescape ?? AUTOESCAPE;
     if (!jinjaCompat) {
-      nunjucks.installJinjaCompat();
+      loadNunjucks().installJinjaCompat();
       jinjaCompat = true;
     }
   }
@@ -114,7 +115,7 @@ export class Templates {
     const current = escaped ? this.#escaped : this.#plain;
     if (current) return current;
     const loader = new FolderLoader(this.folder);
-    const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, {
+    const env = new (loadNunjucks().Environment)(loader as unknown as nunjucks.ILoader, {
       autoescape: escaped,
     });
     for (const [name, filter] of Object.entries(this.#filters)) env.addFilter(name, filter);

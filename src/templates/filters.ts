@@ -1,4 +1,5 @@
-import nunjucks from "nunjucks";
+import type nunjucks from "nunjucks";
+import { loadNunjucks } from "./nunjucks.js";
 
 const SHORT_DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -42,7 +43,7 @@ export function tojson(value: unknown, indent?: number): nunjucks.runtime.SafeSt
     .replaceAll(">", "\\u003e")
     .replaceAll("&", "\\u0026")
     .replaceAll("'", "\\u0027");
-  return new nunjucks.runtime.SafeString(json);
+  return new (loadNunjucks().runtime.SafeString)(json);
 }
 
 /**

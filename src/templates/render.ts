@@ -1,10 +1,11 @@
-import nunjucks from "nunjucks";
+import type nunjucks from "nunjucks";
 import { ConfigurationError } from "../errors.js";
 import type { Exchange } from "../exchange.js";
 import { HTMLResponse, type ResponseInit } from "../response/responses.js";
 import { maskedToken } from "../sessions/csrf.js";
 import type { FlashOptions, SessionObject } from "../sessions/session.js";
 import type { BaseContext } from "../types.js";
+import { loadNunjucks } from "./nunjucks.js";
 import type { UrlFor, UrlParams, UrlQuery } from "./url-for.js";
 
 /** `ctx.render(name, vars?, init?)`: a template rendered into an HTML response. */
@@ -112,7 +113,7 @@ function flashOptions(args: unknown[]): FlashOptions {
 
 function hiddenField(name: string, token: string): nunjucks.runtime.SafeString {
   const html = `<input type="hidden" name="${escapeAttribute(name)}" value="${token}">`;
-  return new nunjucks.runtime.SafeString(html);
+  return new (loadNunjucks().runtime.SafeString)(html);
 }
 
 function escapeAttribute(text: string): string {

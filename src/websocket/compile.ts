@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { WebSocketServer } from "ws";
+import { createRequire } from "node:module";
+import type { WebSocketServer } from "ws";
 import type { MountEntry } from "../compile.js";
 import { ConfigurationError } from "../errors.js";
 import type { CompiledRoute } from "../internal/runtime.js";
@@ -62,6 +63,15 @@ export function compileWebSockets(
   return matcher;
 }
 
+const require = createRequire(import.meta.url);
+let ws: typeof import("ws") | undefined;
+
+/** `ws`, loaded when the first WebSocket route is compiled: apps without any never load it. */
+function loadWs(): typeof import("ws") {
+  ws ??= require("ws") as typeof import("ws");
+  return ws;
+}
+
 function compileWebSocket(
   record: WebSocketRecord,
   defaults: WebSocketSettings | undefined,
@@ -70,7 +80,7 @@ function compileWebSocket(
   const options = record.socketOptions;
   const settings = resolveSettings(options, defaults);
   const offered = options.subprotocols;
-  const server = new WebSocketServer({
+  const server = new (loadWs().WebSocketServer)({
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
