@@ -45,7 +45,8 @@ case "${1:-throughput}" in
   startup) harness startup ;;
   typecheck) harness typecheck ;;
   soak) harness soak ;;
+  soak-demo) harness soak-demo ;;
   profile) harness profile ;;
   all) harness run && harness startup && harness typecheck && harness soak ;;
-  *) echo "usage: bench/run.sh [throughput|startup|typecheck|soak|all|profile]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [throughput|startup|typecheck|soak|soak-demo|all|profile]" >&2; exit 2 ;;
 esac

@@ -70,7 +70,7 @@ export function runWrk(baseUrl: string, probe: Probe, options: LoadOptions): Pro
     ? ["taskset", ["-c", options.cpu, "wrk", ...wrk]]
     : ["wrk", wrk];
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 10 * 60_000 }, (error, stdout, stderr) => {
+    execFile(command, args, { timeout: 30 * 60_000 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`wrk failed: ${error.message}\n${stderr}`));
       resolve(parseWrk(stdout, probe.status < 400));
     });
