@@ -21,7 +21,7 @@ if [ "${SKIP_INSTALL:-}" != 1 ]; then
   fi
   # The current FastAPI and Flask, from the configured package index, in bench/.venv.
   if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
-  .venv/bin/pip install -q fastapi 'uvicorn[standard]' flask gunicorn
+  .venv/bin/pip install -q --retries 0 --timeout 10 fastapi 'uvicorn[standard]' flask gunicorn
   if [ ! -d "$root/node_modules" ]; then (cd "$root" && npm ci --no-audit --no-fund); fi
   npm ci --no-audit --no-fund
 fi

@@ -9,23 +9,15 @@ import type { UrlFor } from "./templates/url-for.js";
 const NOTHING: Readonly<Record<string, never>> = Object.freeze(Object.create(null));
 
 /**
- * The one object a handler (and a middleware, and a dependency) receives. Declared inputs are
- * set on it once validated; dependencies are set under their keys. Typed per route by
- * `RouteContext`; this class is what exists at run time.
+ * What every context offers, over the request's exchange: the request, the response state,
+ * background tasks, the app, per-request state and the web helpers. Handlers get it as
+ * {@link Context}, dependency functions as `DependencyArgs`.
  */
-export class Context {
-  params: unknown;
-  query: unknown = NOTHING;
-  headers: unknown = NOTHING;
-  cookies: unknown = NOTHING;
-  body: unknown = undefined;
-  form: unknown = NOTHING;
-  files: unknown = NOTHING;
+export class ExchangeView {
   readonly #x: Exchange;
 
   constructor(x: Exchange) {
     this.#x = x;
-    this.params = x.params;
   }
 
   /** The request: method, url, path, raw headers, query and cookies, the node request. */
@@ -70,5 +62,25 @@ export class Context {
   /** The URL of a named route: `urlFor("post", { id: 3 })`. */
   get urlFor(): UrlFor {
     return urlForOf(this.#x);
+  }
+}
+
+/**
+ * The one object a handler (and a middleware) receives. Declared inputs are set on it once
+ * validated; dependencies are set under their keys. Typed per route by `RouteContext`; this class
+ * is what exists at run time.
+ */
+export class Context extends ExchangeView {
+  params: unknown;
+  query: unknown = NOTHING;
+  headers: unknown = NOTHING;
+  cookies: unknown = NOTHING;
+  body: unknown = undefined;
+  form: unknown = NOTHING;
+  files: unknown = NOTHING;
+
+  constructor(x: Exchange) {
+    super(x);
+    this.params = x.params;
   }
 }

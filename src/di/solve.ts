@@ -1,62 +1,16 @@
-import type { BackgroundTasks } from "../background.js";
+import { ExchangeView } from "../context.js";
 import type { Exchange, OpenGenerator } from "../exchange.js";
 import { extract, type InputGroup, rawValues } from "../request/inputs.js";
-import type { VialRequest } from "../request/request.js";
-import type { ResponseState } from "../response/state.js";
-import type { Session } from "../sessions/session.js";
-import { type Render, renderOf, sessionOf, urlForOf } from "../templates/render.js";
-import type { UrlFor } from "../templates/url-for.js";
 import type { ValidationErrorItem } from "../validation/errors.js";
 import type { Outcome } from "../validation/validator.js";
 import type { Plan } from "./analyse.js";
 
 /**
  * What a dependency function receives: its declared inputs and sub-dependencies by key, and the
- * request-level context (request, response, background, app, state).
+ * request-level context (request, response, background, app, state, session...).
  */
-export class DependencyArgs {
-  readonly #x: Exchange;
+export class DependencyArgs extends ExchangeView {
   [key: string]: unknown;
-
-  constructor(x: Exchange) {
-    this.#x = x;
-  }
-
-  get request(): VialRequest {
-    return this.#x.request;
-  }
-
-  get response(): ResponseState {
-    return this.#x.response;
-  }
-
-  get background(): BackgroundTasks {
-    return this.#x.background;
-  }
-
-  get app(): unknown {
-    return this.#x.app.app;
-  }
-
-  get state(): Record<string, unknown> {
-    return this.#x.state;
-  }
-
-  get requestId(): string {
-    return this.#x.requestId;
-  }
-
-  get session(): Session<Record<string, unknown>> {
-    return sessionOf(this.#x) as unknown as Session<Record<string, unknown>>;
-  }
-
-  get render(): Render {
-    return renderOf(this.#x);
-  }
-
-  get urlFor(): UrlFor {
-    return urlForOf(this.#x);
-  }
 }
 
 /**
