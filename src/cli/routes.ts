@@ -16,8 +16,9 @@ export interface RouteRow {
 }
 
 /**
- * The route table of an app, in registration order, with where each handler is defined and
- * which dependencies each route runs (its own, its routers' and its includes').
+ * The route table of an app, in registration order (HTTP routes, then WebSocket routes), with
+ * where each handler is defined and which dependencies each route runs (its own, its routers'
+ * and its includes').
  *
  * @example
  * const rows = await routeTable(app);
@@ -26,10 +27,20 @@ export interface RouteRow {
 export async function routeTable(app: App<any>): Promise<RouteRow[]> {
   // Compiling checks the routes (dependency cycles, bodies), as starting the app would.
   void app.routes;
-  const records = app.records;
+  // WebSocket routes follow the HTTP ones, as method WEBSOCKET, located by the user's handler.
+  const records = [
+    ...app.records.map((record) => ({
+      record,
+      handler: record.handler as (...args: any[]) => unknown,
+    })),
+    ...app.webSockets.map((record) => ({
+      record,
+      handler: record.socketHandler as (...args: any[]) => unknown,
+    })),
+  ];
   const places = await functionLocations(records.map((r) => r.handler));
-  return records.map((record) => {
-    const place = places.get(record.handler);
+  return records.map(({ record, handler }) => {
+    const place = places.get(handler);
     return {
       methods: [...record.methods],
       path: record.path,

@@ -24,6 +24,10 @@ function listItems() {
   return [];
 }
 app.get("/items/", { deps: [verifyKey] }, listItems);
+
+app.ws("/chat/{room}", { deps: { db: getDb } }, async function chat(ws) {
+  for await (const message of ws) ws.send(message);
+});
 `;
 
 const files: Record<string, string> = {
@@ -61,7 +65,7 @@ function expectNoStack(text: string) {
 }
 
 describe.concurrent("vial routes", () => {
-  test("prints method, path, name, handler file:line and deps, finding src/app.ts", async () => {
+  test("prints method, path, name, handler file:line and deps (WebSocket routes too), finding src/app.ts", async () => {
     const { code, stdout } = await vial(["routes"], dir);
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n");
@@ -71,6 +75,10 @@ describe.concurrent("vial routes", () => {
       /^POST\s+\/users\/\{id\}\s+updateUser\s+src\/app\.ts:15:3\s+db=getDb$/,
     );
     expect(lines[3]).toMatch(/^GET\s+\/items\/\s+listItems\s+src\/app\.ts:18:10\s+verifyKey$/);
+    expect(lines[4]).toMatch(
+      /^WEBSOCKET\s+\/chat\/\{room\}\s+chat\s+src\/app\.ts:23:\d+\s+db=getDb$/,
+    );
+    expect(lines).toHaveLength(5);
   });
 
   test("--json, and --app file:name for an app under another name", async () => {
