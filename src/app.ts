@@ -8,9 +8,10 @@ import { ConfigurationError } from "./errors.js";
 import type { ExceptionHandler } from "./exception-handlers.js";
 import { type Lifespan, LifespanRunner } from "./lifespan.js";
 import { createLogger, envFlag, type Logger, type LogLevel } from "./logger.js";
-import { declaredPlan, enterMount, OpenAPIDocs, type OpenAPIOptions } from "./openapi/docs.js";
+import { declaredPlan, OpenAPIDocs, type OpenAPIOptions } from "./openapi/docs.js";
 import type { OpenAPIDocument } from "./openapi/types.js";
 import { compileTrust, type TrustProxy } from "./request/proxy.js";
+import { enterMount } from "./request/root-path.js";
 import { RouteRegistry } from "./router.js";
 import { Runtime } from "./runtime.js";
 import { type ServerOptions, serverUrl, startServer, stopServer } from "./server.js";
@@ -183,6 +184,7 @@ export class App<S extends object = AppState, D extends object = SessionData> ex
       overrides: this.dependencyOverrides,
     }));
     this.#runtime.trust = compileTrust(options.trustProxy);
+    this.#runtime.rootPath = options.rootPath;
     if (options.bodyTimeout !== undefined) this.#runtime.bodyTimeout = options.bodyTimeout;
     this.#runtime.accessLog = options.accessLog ?? envFlag("VIAL_ACCESS_LOG") ?? false;
     this.dependencyOverrides = new DependencyOverrides(() => this.#runtime?.invalidate());

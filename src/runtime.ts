@@ -35,6 +35,8 @@ export class Runtime implements DispatchTarget {
   trust: Trust | undefined = undefined;
   /** How long a request body may stall before 408, in ms (the app's `bodyTimeout`). */
   bodyTimeout = DEFAULT_BODY_TIMEOUT;
+  /** The app's `rootPath`: the prefix a proxy strips, put back in front of generated URLs. */
+  rootPath: string | undefined = undefined;
   readonly mounts: MountEntry[] = [];
   /** Set by the App from `AppOptions.accessLog`; read once per request. */
   accessLog = false;

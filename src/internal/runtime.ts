@@ -54,8 +54,10 @@ export interface AppRuntime {
   readonly bodyTimeout: number;
   /** Templates, sessions, CSRF, error pages and upload limits, as configured. */
   readonly web: WebFeatures;
-  /** Builds a route's URL from its name. */
+  /** Builds a route's URL from its name, relative to the app (no mount prefix or `rootPath`). */
   readonly urlFor: UrlFor;
+  /** The app's `rootPath` option. */
+  readonly rootPath: string | undefined;
   /** Loads what a request needs before it is handled (server-side sessions); else `undefined`. */
   readonly preload: ((x: Exchange) => Promise<void>) | undefined;
   /** The value of an app-scoped dependency, made on first use. */

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { analyse, type DepsSpec, type Override, type Plan } from "../di/analyse.js";
 import type { Dependency } from "../di/dependency.js";
 import { ConfigurationError } from "../errors.js";
@@ -6,6 +5,7 @@ import type { RouteRecord } from "../internal/record.js";
 import type { CompiledRoute } from "../internal/runtime.js";
 import type { Logger } from "../logger.js";
 import type { VialRequest } from "../request/request.js";
+import { rootPathOf } from "../request/root-path.js";
 import { VialResponse } from "../response/responses.js";
 import { RouteRegistry } from "../router.js";
 import { type Generated, generateOpenAPI } from "./generate.js";
@@ -52,8 +52,6 @@ export interface DocsHost {
   openapi(): OpenAPIDocument;
 }
 
-const ROOT_PATH = Symbol("vial.rootPath");
-
 /**
  * A route's dependency plan as declared. The compiled plan follows `dependencyOverrides`, which
  * replace dependencies in tests; the document describes the API itself, as FastAPI's does.
@@ -67,19 +65,6 @@ export function declaredPlan(
   const record = route.record;
   const sources = [...(appDeps && !record.framework ? [appDeps] : []), ...record.deps];
   return analyse(sources, new Map(), `Route ${route.label}`);
-}
-
-/**
- * Notes on the request that an App mounted under `prefix` serves it, so that App's document and
- * pages use the prefix (FastAPI's `root_path` of a mounted app).
- */
-export function enterMount(
-  req: IncomingMessage,
-  rootPath: string | undefined,
-  prefix: string,
-): void {
-  const slots = req as unknown as Record<symbol, string | undefined>;
-  slots[ROOT_PATH] = (slots[ROOT_PATH] ?? rootPath ?? "") + prefix;
 }
 
 /**
@@ -181,8 +166,7 @@ export class OpenAPIDocs {
   }
 
   #rootOf(request: VialRequest): string {
-    const slots = request.raw as unknown as Record<symbol, string | undefined>;
-    return slots[ROOT_PATH] ?? this.#options.rootPath ?? "";
+    return rootPathOf(request.raw, this.#options.rootPath);
   }
 
   #info(): OpenAPIDocument["info"] {

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { Exchange } from "../exchange.js";
+import { urlForOf } from "../templates/render.js";
 import { bodiless, RedirectResponse, StreamingResponse, VialResponse } from "./responses.js";
 
 const JSON_TYPE = "application/json";
@@ -114,7 +115,7 @@ function writeSimple(x: Exchange, status: number, type: string, body: string): v
 }
 
 function withState(x: Exchange, response: VialResponse): VialResponse {
-  if (response instanceof RedirectResponse && response.route) response.resolve(x.app.urlFor);
+  if (response instanceof RedirectResponse && response.route) response.resolve(urlForOf(x));
   const state = x.responseState;
   if (state) response.headers.merge(state.headers);
   return response;

@@ -1,6 +1,7 @@
 import type nunjucks from "nunjucks";
 import { ConfigurationError } from "../errors.js";
 import type { Exchange } from "../exchange.js";
+import { rootPathOf } from "../request/root-path.js";
 import { HTMLResponse, type ResponseInit } from "../response/responses.js";
 import { maskedToken } from "../sessions/csrf.js";
 import type { FlashOptions, SessionObject } from "../sessions/session.js";
@@ -40,9 +41,15 @@ export function renderOf(x: Exchange): Render {
   };
 }
 
-/** `ctx.urlFor` for one request. */
+/**
+ * `ctx.urlFor` for one request: the app's URLs with the request's root path in front (the
+ * mount prefixes it came through, else the app's `rootPath`), as Flask's `url_for` puts
+ * `SCRIPT_NAME` in front, so links and redirects of a mounted app stay inside its mount.
+ */
 export function urlForOf(x: Exchange): UrlFor {
-  return x.app.urlFor;
+  const root = rootPathOf(x.req, x.app.rootPath);
+  if (root === "") return x.app.urlFor;
+  return (name, params, query) => root + x.app.urlFor(name, params, query);
 }
 
 /**
@@ -96,7 +103,7 @@ function templateUrlFor(x: Exchange): (name: string, ...args: unknown[]) => stri
     }
     delete params.__keywords;
     const { _anchor: anchor, _external: external, ...rest } = params;
-    let url = x.app.urlFor(name, rest as UrlParams, query);
+    let url = urlForOf(x)(name, rest as UrlParams, query);
     if (anchor !== undefined && anchor !== null) url += `#${encodeURIComponent(String(anchor))}`;
     if (external) url = `${x.request.protocol}://${x.request.host}${url}`;
     return url;

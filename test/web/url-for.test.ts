@@ -110,4 +110,30 @@ describe("route names and urlFor", () => {
       "/posts/3|/posts/3?page=2|/posts/3#comments|http://blog.test/|/posts/4?page=1",
     );
   });
+
+  test("a mounted app's links, redirects and templates stay under its mount; rootPath too", async () => {
+    const templates = folderWith({ "link.html": "{{ url_for('post', id=2, _external=True) }}" });
+    const blog = new App({ templates });
+    blog.get("/posts/{id}", { name: "post" }, ({ params, urlFor }) => ({
+      self: urlFor("post", { id: params.id }),
+    }));
+    blog.post("/posts", () => new RedirectResponse({ route: "post", params: { id: 7 } }));
+    blog.get("/link", ({ render }) => render("link.html"));
+    const site = new App();
+    site.mount("/blog", blog);
+    const client = new TestClient(site);
+
+    expect((await client.get("/blog/posts/3")).json()).toEqual({ self: "/blog/posts/3" });
+    const redirected = await client.post("/blog/posts", { followRedirects: false });
+    expect(redirected.headers.get("location")).toBe("/blog/posts/7");
+    const link = await client.get("/blog/link", { headers: { host: "site.test" } });
+    expect(link.text()).toBe("http://site.test/blog/posts/2");
+    // Outside a request there is no mount: app.urlFor stays relative to the app.
+    expect(blog.urlFor("post", { id: 1 })).toBe("/posts/1");
+
+    // Behind a proxy that strips /api (rootPath), generated URLs put it back.
+    const api = new App({ rootPath: "/api" });
+    api.get("/items/{id}", { name: "item" }, ({ urlFor }) => urlFor("item", { id: 5 }));
+    expect((await new TestClient(api).get("/items/5")).text()).toBe("/api/items/5");
+  });
 });
