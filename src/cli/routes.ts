@@ -29,14 +29,8 @@ export async function routeTable(app: App<any>): Promise<RouteRow[]> {
   void app.routes;
   // WebSocket routes follow the HTTP ones, as method WEBSOCKET, located by the user's handler.
   const records = [
-    ...app.records.map((record) => ({
-      record,
-      handler: record.handler as (...args: any[]) => unknown,
-    })),
-    ...app.webSockets.map((record) => ({
-      record,
-      handler: record.socketHandler as (...args: any[]) => unknown,
-    })),
+    ...app.records.map((record) => ({ record, handler: record.handler })),
+    ...app.webSockets.map((record) => ({ record, handler: record.socketHandler })),
   ];
   const places = await functionLocations(records.map((r) => r.handler));
   return records.map(({ record, handler }) => {
