@@ -1,9 +1,10 @@
 import type { BackgroundTasks } from "./background.js";
 import type { Exchange } from "./exchange.js";
 import type { VialRequest } from "./request/request.js";
+import { urlForOf } from "./request/root-path.js";
 import type { ResponseState } from "./response/state.js";
 import type { Session } from "./sessions/session.js";
-import { type Render, renderOf, sessionOf, urlForOf } from "./templates/render.js";
+import { type Render, renderOf, sessionOf } from "./templates/render.js";
 import type { UrlFor } from "./templates/url-for.js";
 
 const NOTHING: Readonly<Record<string, never>> = Object.freeze(Object.create(null));

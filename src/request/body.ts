@@ -131,13 +131,11 @@ export function watchIdle(idleTimeout: number, fail: (error: HTTPException) => v
     sweeps: Math.max(1, Math.ceil(idleTimeout / SWEEP_MS)),
     fail,
     prev: null,
-    next: first,
+    next: null,
     linked: false,
   };
-  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0) {
-    watched.next = null;
-    return watched;
-  }
+  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0) return watched;
+  watched.next = first;
   if (first !== null) first.prev = watched;
   first = watched;
   watched.linked = true;

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from "node:http";
+import type { Exchange } from "../exchange.js";
+import type { UrlFor } from "../templates/url-for.js";
 
 const ROOT_PATH = Symbol("vial.rootPath");
 
@@ -21,4 +23,15 @@ export function enterMount(
  */
 export function rootPathOf(req: IncomingMessage, rootPath: string | undefined): string {
   return (req as unknown as Record<symbol, string | undefined>)[ROOT_PATH] ?? rootPath ?? "";
+}
+
+/**
+ * `ctx.urlFor` for one request: the app's URLs with the request's root path in front (the
+ * mount prefixes it came through, else the app's `rootPath`), as Flask's `url_for` puts
+ * `SCRIPT_NAME` in front, so links and redirects of a mounted app stay inside its mount.
+ */
+export function urlForOf(x: Exchange): UrlFor {
+  const root = rootPathOf(x.req, x.app.rootPath);
+  if (root === "") return x.app.urlFor;
+  return (name, params, query) => root + x.app.urlFor(name, params, query);
 }

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { Exchange } from "../exchange.js";
-import { urlForOf } from "../templates/render.js";
+import { urlForOf } from "../request/root-path.js";
 import { bodiless, RedirectResponse, StreamingResponse, VialResponse } from "./responses.js";
 
 const JSON_TYPE = "application/json";

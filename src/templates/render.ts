@@ -1,13 +1,13 @@
 import type nunjucks from "nunjucks";
 import { ConfigurationError } from "../errors.js";
 import type { Exchange } from "../exchange.js";
-import { rootPathOf } from "../request/root-path.js";
+import { urlForOf } from "../request/root-path.js";
 import { HTMLResponse, type ResponseInit } from "../response/responses.js";
 import { maskedToken } from "../sessions/csrf.js";
 import type { FlashOptions, SessionObject } from "../sessions/session.js";
 import type { BaseContext } from "../types.js";
 import { loadNunjucks } from "./nunjucks.js";
-import type { UrlFor, UrlParams, UrlQuery } from "./url-for.js";
+import type { UrlParams, UrlQuery } from "./url-for.js";
 
 /** `ctx.render(name, vars?, init?)`: a template rendered into an HTML response. */
 export type Render = (
@@ -39,17 +39,6 @@ export function renderOf(x: Exchange): Render {
     const html = templates.render(name, templateContext(x, vars));
     return new HTMLResponse(html, { ...init, mediaType: templates.mediaTypeOf(name) });
   };
-}
-
-/**
- * `ctx.urlFor` for one request: the app's URLs with the request's root path in front (the
- * mount prefixes it came through, else the app's `rootPath`), as Flask's `url_for` puts
- * `SCRIPT_NAME` in front, so links and redirects of a mounted app stay inside its mount.
- */
-export function urlForOf(x: Exchange): UrlFor {
-  const root = rootPathOf(x.req, x.app.rootPath);
-  if (root === "") return x.app.urlFor;
-  return (name, params, query) => root + x.app.urlFor(name, params, query);
 }
 
 /**
@@ -93,6 +82,7 @@ export function templateContext(
  * `urlFor('post', { id: 3 }, { page: 2 })`.
  */
 function templateUrlFor(x: Exchange): (name: string, ...args: unknown[]) => string {
+  const urlFor = urlForOf(x);
   return (name, ...args) => {
     const params: Record<string, unknown> = {};
     let query: UrlQuery | undefined;
@@ -103,7 +93,7 @@ function templateUrlFor(x: Exchange): (name: string, ...args: unknown[]) => stri
     }
     delete params.__keywords;
     const { _anchor: anchor, _external: external, ...rest } = params;
-    let url = urlForOf(x)(name, rest as UrlParams, query);
+    let url = urlFor(name, rest as UrlParams, query);
     if (anchor !== undefined && anchor !== null) url += `#${encodeURIComponent(String(anchor))}`;
     if (external) url = `${x.request.protocol}://${x.request.host}${url}`;
     return url;
