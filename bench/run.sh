@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark in one command: installs what it needs, builds Vial and the targets, checks every
 # target's answers, then measures (bench/harness/run.ts).
-#   bench/run.sh [throughput|startup|typecheck|soak|all|profile]     (default: throughput)
+#   bench/run.sh [throughput|latency|startup|typecheck|soak|soak-demo|all|profile]  (default: throughput)
 # Settings, all optional (see each harness file for more):
 #   ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=64 TARGETS=vial,fastify WORKLOADS=json,body
-#   ROUTES=1000 STARTUP_RUNS=7 TYPECHECK_ROUTES=0,200,1000 SOAK_DURATION=300 SOAK_TARGETS=vial
+#   LATENCY_ROUNDS=10 ROUTES=1000 STARTUP_RUNS=7 TYPECHECK_ROUTES=0,200,1000 SOAK_DURATION=300 SOAK_TARGETS=vial
 #   SKIP_INSTALL=1 (reuse what is installed)
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
@@ -42,11 +42,12 @@ trap stop_servers EXIT INT TERM
 harness() { NODE_ENV=production taskset -c "${WRK_CPU:-1}" node "dist/harness/$1.js"; }
 case "${1:-throughput}" in
   throughput) harness run ;;
+  latency) harness latency ;;
   startup) harness startup ;;
   typecheck) harness typecheck ;;
   soak) harness soak ;;
   soak-demo) harness soak-demo ;;
   profile) harness profile ;;
-  all) harness run && harness startup && harness typecheck && harness soak ;;
-  *) echo "usage: bench/run.sh [throughput|startup|typecheck|soak|soak-demo|all|profile]" >&2; exit 2 ;;
+  all) harness run && harness latency && harness startup && harness typecheck && harness soak ;;
+  *) echo "usage: bench/run.sh [throughput|latency|startup|typecheck|soak|soak-demo|all|profile]" >&2; exit 2 ;;
 esac

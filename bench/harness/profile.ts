@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, stopAllNow, stopServer } from "./server.js";
+import { runHarness, startServer, stopServer } from "./server.js";
 import { allTargets } from "./targets.js";
 import { workloads } from "./workloads.js";
 import { runWrk } from "./wrk.js";
@@ -97,9 +97,4 @@ async function main(): Promise<void> {
   console.log(`\nprofiles in ${dir} (open them in Chrome DevTools or speedscope)`);
 }
 
-process.on("exit", stopAllNow);
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  stopAllNow();
-  process.exit(1);
-});
+runHarness(main);

@@ -25,8 +25,46 @@ export function median(values: number[]): number {
 
 const fixed = (value: number, digits: number) =>
   Number.isNaN(value) ? "n/a" : value.toFixed(digits);
+const fixed2 = (value: number) => fixed(value, 2);
 const thousands = (value: number) =>
   Number.isNaN(value) ? "n/a" : `${(value / 1000).toFixed(1)}k`;
+
+/**
+ * `vial`'s p99 over `other`'s, round by round (samples taken within seconds of each other);
+ * NaN where either is missing.
+ */
+export function pairedRatios(vial: Sample[], other: Sample[]): number[] {
+  return vial.map((sample, i) => sample.p99ms / (other[i]?.p99ms ?? Number.NaN));
+}
+
+/** The markdown for one workload: p99 per round per target, then Vial's paired ratios. */
+export function latencyTable(byTarget: Map<string, Sample[]>): string[] {
+  const lines = [
+    "| target | p99 ms per round | p99 median | p50 median | req/s median |",
+    "| --- | --- | --- | --- | --- |",
+  ];
+  for (const [name, samples] of byTarget) {
+    const p99 = samples.map((s) => s.p99ms);
+    lines.push(
+      `| ${name} | ${p99.map(fixed2).join(" ")} | **${fixed2(median(p99))}** | ${fixed2(median(samples.map((s) => s.p50ms)))} | ${thousands(median(samples.map((s) => s.rps)))} |`,
+    );
+  }
+  const vial = byTarget.get("vial");
+  if (!vial) return lines;
+  lines.push("");
+  for (const [name, samples] of byTarget) {
+    if (name === "vial") continue;
+    const ratios = pairedRatios(vial, samples).filter((r) => !Number.isNaN(r));
+    const lower = ratios.filter((r) => r < 1).length;
+    const sorted = [...ratios].sort((a, b) => a - b);
+    lines.push(
+      `- Vial p99 / ${name} p99, paired by round: median **${fixed2(median(ratios))}**` +
+        ` (range ${fixed2(sorted[0] ?? Number.NaN)}–${fixed2(sorted.at(-1) ?? Number.NaN)});` +
+        ` Vial's p99 lower in ${lower} of ${ratios.length} rounds`,
+    );
+  }
+  return lines;
+}
 
 /** The median of one measure over the rounds, or NaN when there is none. */
 export function medianOf(samples: Sample[] | undefined, key: keyof Sample): number {
@@ -115,6 +153,15 @@ export function targetChecks(results: Results): string[] {
   speed(`Vial / Flask (${flask ?? "none"}, the faster)`, flask, "body", 5);
   for (const w of ["json", "params", "body", "invalid"] as const) {
     cost("Vial p99 / Fastify p99", "p99ms", w, 1);
+    const paired = pairedRatios(results.vial?.[w] ?? [], results.fastify?.[w] ?? []).filter(
+      (r) => !Number.isNaN(r),
+    );
+    if (paired.length > 0) {
+      const lower = paired.filter((r) => r < 1).length;
+      lines[lines.length - 1] +=
+        `; paired by round ${median(paired).toFixed(2)}, Vial lower in ${lower} of ${paired.length}` +
+        " (`bench/run.sh latency` settles it with 10 paired rounds)";
+    }
   }
   for (const w of ["json", "params", "body", "invalid"] as const) {
     cost("Vial peak RSS / Fastify peak RSS", "rssMiB", w, 1.2);

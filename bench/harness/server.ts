@@ -197,3 +197,22 @@ export function samplePeakRss(server: RunningServer, everyMs = 200): () => numbe
     return Math.max(peak, residentMiB(server));
   };
 }
+
+/**
+ * Runs a harness's `main`: servers are stopped when it ends, fails or is interrupted, and a
+ * failure is printed and exits with status 1.
+ */
+export function runHarness(main: () => Promise<void>): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      stopAllNow();
+      process.exit(130);
+    });
+  }
+  process.on("exit", stopAllNow);
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    stopAllNow();
+    process.exit(1);
+  });
+}

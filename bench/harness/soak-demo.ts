@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { residentMiB, startServer, stopAllNow, stopServer } from "./server.js";
+import { residentMiB, runHarness, startServer, stopServer } from "./server.js";
 import type { Target } from "./targets.js";
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -119,9 +119,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.on("exit", stopAllNow);
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  stopAllNow();
-  process.exit(1);
-});
+runHarness(main);

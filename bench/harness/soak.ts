@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { residentMiB, startServer, stopAllNow, stopServer } from "./server.js";
+import { residentMiB, runHarness, startServer, stopServer } from "./server.js";
 import { allTargets } from "./targets.js";
 import { workloads } from "./workloads.js";
 import { runWrk } from "./wrk.js";
@@ -79,9 +79,4 @@ async function main(): Promise<void> {
   writeFileSync(join(benchDir, "results", "soak.md"), `${report}\n`);
 }
 
-process.on("exit", stopAllNow);
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  stopAllNow();
-  process.exit(1);
-});
+runHarness(main);

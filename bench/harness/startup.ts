@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fastifyApp, lastParamsRoute, vialApp } from "./generate.js";
 import { median } from "./report.js";
-import { residentMiB, serverCpuSeconds, startServer, stopAllNow, stopServer } from "./server.js";
+import { residentMiB, runHarness, serverCpuSeconds, startServer, stopServer } from "./server.js";
 import type { Target } from "./targets.js";
 import { runWrk } from "./wrk.js";
 
@@ -153,9 +153,4 @@ async function main(): Promise<void> {
   writeFileSync(join(benchDir, "results", "startup.md"), `${report}\n`);
 }
 
-process.on("exit", stopAllNow);
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  stopAllNow();
-  process.exit(1);
-});
+runHarness(main);

@@ -1,0 +1,70 @@
+// Tail latency, paired: Vial and its peers measured back to back in many short rounds, so that
+// each round compares p99s taken within seconds of each other. A single p99 moves by 0.2-0.3 ms
+// from one run to the next on this machine, more than the gaps being judged; a median of three
+// such values (the throughput run) cannot settle a 0.1 ms question, a median of ten paired
+// ratios can. The order alternates (A B C, then C B A) so no target always runs first.
+//
+// Settings: LATENCY_ROUNDS=10 DURATION=5s WARMUP=2s TARGETS=vial,fastify,node-http
+// WORKLOADS=json,params,... (default: all) CONNECTIONS=64 SERVER_CPU=0 WRK_CPU=1
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  checkAll,
+  describeSample,
+  measure,
+  measureSettings,
+  selectedTargets,
+  selectedWorkloads,
+} from "./measure.js";
+import { environment, latencyTable, type Sample } from "./report.js";
+import { recordPidsIn, runHarness } from "./server.js";
+
+const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const rounds = Number(process.env.LATENCY_ROUNDS ?? 10);
+const settings = measureSettings({ duration: "5s", warmup: "2s" });
+const targets = selectedTargets(benchDir, ["vial", "fastify", "node-http"]);
+const measured = selectedWorkloads();
+
+async function main(): Promise<void> {
+  const loadAtStart = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(", ");
+  const resultsDir = join(benchDir, "results");
+  mkdirSync(resultsDir, { recursive: true });
+  recordPidsIn(join(resultsDir, "servers.pid"));
+  await checkAll(targets, settings.serverCpu);
+
+  const sections: string[] = [];
+  const raw: Record<string, Record<string, Sample[]>> = {};
+  for (const workload of measured) {
+    const byTarget = new Map(targets.map((t) => [t.name, [] as Sample[]]));
+    for (let round = 1; round <= rounds; round++) {
+      const order = round % 2 === 1 ? targets : [...targets].reverse();
+      for (const target of order) {
+        const sample = await measure(target, workload, settings);
+        byTarget.get(target.name)!.push(sample);
+        console.log(`round ${round}/${rounds} ${describeSample(workload, target, sample)}`);
+      }
+    }
+    raw[workload.name] = Object.fromEntries(byTarget);
+    sections.push(
+      `\n### ${workload.name}: ${workload.method} ${workload.path}\n`,
+      ...latencyTable(byTarget),
+    );
+  }
+
+  const described = `${rounds} paired rounds per workload, ${settings.duration} per run after a ${settings.warmup} warm-up, ${settings.connections} connections, wrk -t1 on core ${settings.wrkCpu}, server on core ${settings.serverCpu}, order alternating each round, a fresh server process per run; load average at the start ${loadAtStart}`;
+  const report = [environment(benchDir, described), ...sections].join("\n");
+  console.log(`\n${report}`);
+  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "-");
+  writeFileSync(join(resultsDir, `latency-${stamp}.md`), `${report}\n`);
+  writeFileSync(
+    join(resultsDir, `latency-${stamp}.json`),
+    JSON.stringify({ settings: { ...settings, rounds }, results: raw }, null, 2),
+  );
+  console.log(`\nwritten to bench/results/latency-${stamp}.md and .json`);
+}
+
+runHarness(main);

@@ -1,0 +1,93 @@
+// One measurement of one target on one workload: a fresh server pinned to its core, a warm-up
+// run, then the measured run with the server's peak RSS and CPU time taken alongside.
+import type { Sample } from "./report.js";
+import { samplePeakRss, serverCpuSeconds, startServer, stopServer } from "./server.js";
+import { allTargets, type Target } from "./targets.js";
+import { checkAnswers, type Probe, type Workload, workloads } from "./workloads.js";
+import { runWrk } from "./wrk.js";
+
+export interface MeasureSettings {
+  duration: string;
+  warmup: string;
+  connections: number;
+  /** The cores for `taskset -c`; empty to not pin. */
+  serverCpu: string;
+  wrkCpu: string;
+}
+
+export async function measure(
+  target: Target,
+  workload: Probe,
+  settings: MeasureSettings,
+): Promise<Sample> {
+  const server = await startServer(target, { cpu: settings.serverCpu || undefined });
+  try {
+    const load = { connections: settings.connections, cpu: settings.wrkCpu || undefined };
+    if (settings.warmup !== "0s")
+      await runWrk(server.url, workload, { ...load, duration: settings.warmup });
+    const peak = samplePeakRss(server);
+    const cpuBefore = serverCpuSeconds(server);
+    const result = await runWrk(server.url, workload, { ...load, duration: settings.duration });
+    const cpuUs = ((serverCpuSeconds(server) - cpuBefore) / result.requests) * 1e6;
+    return { ...result, rssMiB: peak(), cpuUs };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+/** DURATION, WARMUP, CONNECTIONS, SERVER_CPU and WRK_CPU from the environment, with defaults. */
+export function measureSettings(defaults = { duration: "10s", warmup: "3s" }): MeasureSettings {
+  const env = process.env;
+  return {
+    duration: env.DURATION ?? defaults.duration,
+    warmup: env.WARMUP ?? defaults.warmup,
+    connections: Number(env.CONNECTIONS ?? 64),
+    serverCpu: env.SERVER_CPU ?? "0",
+    wrkCpu: env.WRK_CPU ?? "1",
+  };
+}
+
+const listed = (value: string | undefined) => value?.split(",").filter(Boolean);
+
+/** The targets named in TARGETS (all when unset), in `fallback`'s order when given. */
+export function selectedTargets(benchDir: string, fallback?: string[]): Target[] {
+  const names = listed(process.env.TARGETS) ?? fallback;
+  const all = allTargets(benchDir);
+  if (!names) return all;
+  const unknown = names.filter((name) => !all.some((t) => t.name === name));
+  if (unknown.length) throw new Error(`unknown target ${unknown.join(", ")}`);
+  return names.map((name) => all.find((t) => t.name === name)!);
+}
+
+/** The workloads named in WORKLOADS (all when unset). */
+export function selectedWorkloads(): Workload[] {
+  const names = listed(process.env.WORKLOADS);
+  return workloads.filter((w) => !names || names.includes(w.name));
+}
+
+/** Checks every answer of every target; throws listing all wrong ones. */
+export async function checkAll(targets: Target[], serverCpu: string): Promise<void> {
+  const failures: string[] = [];
+  for (const target of targets) {
+    if (target.missing) throw new Error(`${target.name}: ${target.missing} (run bench/run.sh)`);
+    const server = await startServer(target, { cpu: serverCpu || undefined });
+    try {
+      const wrong = await checkAnswers(server.url);
+      failures.push(...wrong.map((line) => `${target.name} ${line}`));
+      console.log(`checked ${target.name}: ${wrong.length ? "WRONG" : "ok"}`);
+    } finally {
+      await stopServer(server);
+    }
+  }
+  if (failures.length) throw new Error(`wrong answers, nothing measured:\n${failures.join("\n")}`);
+}
+
+/** One progress line for a sample. */
+export function describeSample(workload: Workload, target: Target, sample: Sample): string {
+  return (
+    `${workload.name.padEnd(7)} ${target.name.padEnd(15)}` +
+    ` ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50ms.toFixed(2)} ms` +
+    `  p99 ${sample.p99ms.toFixed(2)} ms  errors ${sample.errors}  rss ${sample.rssMiB.toFixed(0)} MiB` +
+    `  cpu ${sample.cpuUs.toFixed(0)} µs/req`
+  );
+}
