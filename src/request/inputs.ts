@@ -5,7 +5,6 @@ import {
   type InputSchema,
   isSchema,
   type JSONSchema,
-  toJSONSchema,
 } from "../validation/schema.js";
 import { compileValidator, type Validate } from "../validation/validator.js";
 import { type Coercer, compileCoercer, jsonTypes } from "./coerce.js";
@@ -118,9 +117,8 @@ function compileGroup(
     fields = Object.entries(properties ?? {}).map(([name, fieldSchema]) => ({
       name,
       wire: wireName(name),
-      coerce: compileCoercer(
-        isSchema(schema) ? fieldSchema : toJSONSchema((schema as Record<string, never>)[name]!),
-      ),
+      // For a record of fields, `groupJSONSchema` already converted each field on its own.
+      coerce: compileCoercer(fieldSchema),
       array: jsonTypes(fieldSchema).includes("array"),
     }));
     if (key === "params" && pathNames) {

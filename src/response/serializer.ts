@@ -1,8 +1,8 @@
 import type fastJsonType from "fast-json-stringify";
-import { z } from "zod";
 import { ResponseValidationError } from "../errors.js";
 import { lazy } from "../internal/lazy.js";
 import {
+  exactJSONSchema,
   type InputSchema,
   isZodSchema,
   type JSONSchema,
@@ -33,9 +33,11 @@ export function compileSerializer(
 ): Serialize {
   if (response === undefined) return JSON.stringify as Serialize;
   const schema = objectSchemaOf(response) ?? response;
-  const json = toJSONSchema(schema as never, "output");
+  // One conversion tells both the JSON Schema and whether the schema transforms its value.
+  const exact = isZodSchema(schema) ? exactJSONSchema(schema, "output") : undefined;
+  const transforms = isZodSchema(schema) && exact === undefined;
+  const json = exact ?? toJSONSchema(schema as never, "output");
   const stringify = compileStringify(json);
-  const transforms = isZodSchema(schema) && hasTransforms(schema);
   if (!check && !transforms) return stringify;
   const validate = compileValidator(schema as never, {
     source: "body",
@@ -66,15 +68,5 @@ function compileStringify(json: JSONSchema): Serialize {
   } catch {
     // A JSON Schema fast-json-stringify cannot compile is still valid JSON output: fall back.
     return JSON.stringify as Serialize;
-  }
-}
-
-/** Whether the schema's output differs from a plain check of its input (transforms, pipes). */
-function hasTransforms(schema: z.ZodType): boolean {
-  try {
-    z.toJSONSchema(schema, { io: "output", unrepresentable: "throw" });
-    return false;
-  } catch {
-    return true;
   }
 }

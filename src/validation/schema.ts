@@ -45,17 +45,7 @@ export function objectSchemaOf(input: InputSchema): Schema | undefined {
  * A schema JSON Schema cannot express becomes `{}` (any) instead of failing.
  */
 export function toJSONSchema(schema: Schema, io: "input" | "output" = "input"): JSONSchema {
-  if (isZodSchema(schema)) {
-    const json = z.toJSONSchema(schema, {
-      io,
-      unrepresentable: "any",
-      target: "draft-2020-12",
-      reused: "inline",
-      cycles: "ref",
-    }) as JSONSchema;
-    delete json.$schema;
-    return inlineNamedRoot(json);
-  }
+  if (isZodSchema(schema)) return zodJSONSchema(schema, io, "any");
   const converter = (schema["~standard"] as { jsonSchema?: StandardJSONConverter }).jsonSchema;
   if (converter) {
     try {
@@ -67,6 +57,37 @@ export function toJSONSchema(schema: Schema, io: "input" | "output" = "input"): 
     }
   }
   return {};
+}
+
+/**
+ * The JSON Schema of a Zod schema, or `undefined` when part of it has none (a transform, a date,
+ * a custom check): such a schema's output is not a plain check of its input.
+ */
+export function exactJSONSchema(
+  schema: z.ZodType,
+  io: "input" | "output" = "input",
+): JSONSchema | undefined {
+  try {
+    return zodJSONSchema(schema, io, "throw");
+  } catch {
+    return undefined;
+  }
+}
+
+function zodJSONSchema(
+  schema: z.ZodType,
+  io: "input" | "output",
+  unrepresentable: "any" | "throw",
+): JSONSchema {
+  const json = z.toJSONSchema(schema, {
+    io,
+    unrepresentable,
+    target: "draft-2020-12",
+    reused: "inline",
+    cycles: "ref",
+  }) as JSONSchema;
+  delete json.$schema;
+  return inlineNamedRoot(json);
 }
 
 /**
