@@ -37,9 +37,15 @@ export function startServer(
   host: string,
   options: ServerOptions,
 ): Promise<Server> {
-  const server = createServer({ ...SERVER_DEFAULTS, ...options }, listener);
+  const unused = new Set<Socket>();
+  // The listener forgets the socket itself: a second 'request' listener would make node copy its
+  // listener list on every request.
+  const server = createServer({ ...SERVER_DEFAULTS, ...options }, (req, res) => {
+    unused.delete(req.socket);
+    listener(req, res);
+  });
   server.keepAliveTimeout = options.keepAliveTimeout ?? SERVER_DEFAULTS.keepAliveTimeout!;
-  trackUnused(server);
+  trackUnused(server, unused);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -59,17 +65,16 @@ export function serverUrl(server: Server): string {
 const UNUSED = Symbol("vial.unusedSockets");
 
 /**
- * Remembers connections that have not sent a request yet (browsers open some ahead of time).
+ * Remembers connections that have not sent a request yet (browsers open some ahead of time);
+ * the request listener and the 'upgrade' listener take them out.
  * Node's `closeIdleConnections` leaves them open, so shutdown would wait for its timeout.
  */
-function trackUnused(server: Server): void {
-  const unused = new Set<Socket>();
+function trackUnused(server: Server, unused: Set<Socket>): void {
   (server as unknown as Record<symbol, Set<Socket>>)[UNUSED] = unused;
   server.on("connection", (socket: Socket) => {
     unused.add(socket);
     socket.once("close", () => unused.delete(socket));
   });
-  server.on("request", (req) => unused.delete(req.socket));
   server.on("upgrade", (req) => unused.delete(req.socket));
 }
 
