@@ -6,20 +6,20 @@
 //
 // Settings: LATENCY_ROUNDS=10 DURATION=5s WARMUP=2s TARGETS=vial,fastify,node-http
 // WORKLOADS=json,params,... (default: all) CONNECTIONS=64 SERVER_CPU=0 WRK_CPU=1
-import { mkdirSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  checkAll,
+  beginRun,
   describeSample,
+  describeSettings,
   measure,
   measureSettings,
+  saveRun,
   selectedTargets,
   selectedWorkloads,
 } from "./measure.js";
 import { environment, latencyTable, type Sample } from "./report.js";
-import { recordPidsIn, runHarness } from "./server.js";
+import { runHarness } from "./server.js";
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const rounds = Number(process.env.LATENCY_ROUNDS ?? 10);
@@ -28,13 +28,7 @@ const targets = selectedTargets(benchDir, ["vial", "fastify", "node-http"]);
 const measured = selectedWorkloads();
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg()
-    .map((n) => n.toFixed(2))
-    .join(", ");
-  const resultsDir = join(benchDir, "results");
-  mkdirSync(resultsDir, { recursive: true });
-  recordPidsIn(join(resultsDir, "servers.pid"));
-  await checkAll(targets, settings.serverCpu);
+  const start = await beginRun(benchDir, targets, settings.serverCpu);
 
   const sections: string[] = [];
   const raw: Record<string, Record<string, Sample[]>> = {};
@@ -55,16 +49,13 @@ async function main(): Promise<void> {
     );
   }
 
-  const described = `${rounds} paired rounds per workload, ${settings.duration} per run after a ${settings.warmup} warm-up, ${settings.connections} connections, wrk -t1 on core ${settings.wrkCpu}, server on core ${settings.serverCpu}, order alternating each round, a fresh server process per run; load average at the start ${loadAtStart}`;
-  const report = [environment(benchDir, described), ...sections].join("\n");
-  console.log(`\n${report}`);
-  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "-");
-  writeFileSync(join(resultsDir, `latency-${stamp}.md`), `${report}\n`);
-  writeFileSync(
-    join(resultsDir, `latency-${stamp}.json`),
-    JSON.stringify({ settings: { ...settings, rounds }, results: raw }, null, 2),
+  const described = describeSettings(
+    settings,
+    `${rounds} paired rounds per workload, order alternating each round`,
+    start,
   );
-  console.log(`\nwritten to bench/results/latency-${stamp}.md and .json`);
+  const report = [environment(benchDir, described), ...sections].join("\n");
+  saveRun(start, "latency", report, { settings: { ...settings, rounds }, results: raw });
 }
 
 runHarness(main);

@@ -1,7 +1,17 @@
 // One measurement of one target on one workload: a fresh server pinned to its core, a warm-up
 // run, then the measured run with the server's peak RSS and CPU time taken alongside.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
 import type { Sample } from "./report.js";
-import { samplePeakRss, serverCpuSeconds, startServer, stopServer } from "./server.js";
+import {
+  recordPidsIn,
+  samplePeakRss,
+  serverCpuSeconds,
+  startServer,
+  stopServer,
+} from "./server.js";
 import { allTargets, type Target } from "./targets.js";
 import { checkAnswers, type Probe, type Workload, workloads } from "./workloads.js";
 import { runWrk } from "./wrk.js";
@@ -66,7 +76,7 @@ export function selectedWorkloads(): Workload[] {
 }
 
 /** Checks every answer of every target; throws listing all wrong ones. */
-export async function checkAll(targets: Target[], serverCpu: string): Promise<void> {
+async function checkAll(targets: Target[], serverCpu: string): Promise<void> {
   const failures: string[] = [];
   for (const target of targets) {
     if (target.missing) throw new Error(`${target.name}: ${target.missing} (run bench/run.sh)`);
@@ -90,4 +100,48 @@ export function describeSample(workload: Workload, target: Target, sample: Sampl
     `  p99 ${sample.p99ms.toFixed(2)} ms  errors ${sample.errors}  rss ${sample.rssMiB.toFixed(0)} MiB` +
     `  cpu ${sample.cpuUs.toFixed(0)} µs/req`
   );
+}
+
+/** What a run knows before its first measurement. */
+export interface RunStart {
+  resultsDir: string;
+  /** The load average (1, 5, 15 min) when the run began. */
+  loadAtStart: string;
+}
+
+/**
+ * Starts a measuring run: notes the load average, creates bench/results/ with the PID file that
+ * run.sh's trap reads, and checks every target's answers (throws before anything is measured).
+ */
+export async function beginRun(
+  benchDir: string,
+  targets: Target[],
+  serverCpu: string,
+): Promise<RunStart> {
+  const loadAtStart = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(", ");
+  const resultsDir = join(benchDir, "results");
+  mkdirSync(resultsDir, { recursive: true });
+  recordPidsIn(join(resultsDir, "servers.pid"));
+  await checkAll(targets, serverCpu);
+  return { resultsDir, loadAtStart };
+}
+
+/** The settings line of a report: `rounds` says how rounds were run, the rest is common. */
+export function describeSettings(
+  settings: MeasureSettings,
+  rounds: string,
+  start: RunStart,
+): string {
+  return `${rounds}, ${settings.duration} per run after a ${settings.warmup} warm-up, ${settings.connections} connections, wrk -t1 on core ${settings.wrkCpu}, server on core ${settings.serverCpu}, NODE_ENV=production, a fresh server process per run; load average at the start ${start.loadAtStart}`;
+}
+
+/** Prints the report and writes it, with the raw samples, to bench/results/<prefix>-<time>.md/.json. */
+export function saveRun(start: RunStart, prefix: string, report: string, data: unknown): void {
+  console.log(`\n${report}`);
+  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "-");
+  writeFileSync(join(start.resultsDir, `${prefix}-${stamp}.md`), `${report}\n`);
+  writeFileSync(join(start.resultsDir, `${prefix}-${stamp}.json`), JSON.stringify(data, null, 2));
+  console.log(`\nwritten to bench/results/${prefix}-${stamp}.md and .json`);
 }

@@ -4,20 +4,20 @@
 // Settings (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=64
 // TARGETS=vial,fastify,... (default: all) WORKLOADS=json,params,... (default: all)
 // SERVER_CPU=0 WRK_CPU=1 (the cores for `taskset -c`; empty to not pin)
-import { mkdirSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  checkAll,
+  beginRun,
   describeSample,
+  describeSettings,
   measure,
   measureSettings,
+  saveRun,
   selectedTargets,
   selectedWorkloads,
 } from "./measure.js";
 import { environment, type Results, targetChecks, workloadTable } from "./report.js";
-import { recordPidsIn, runHarness } from "./server.js";
+import { runHarness } from "./server.js";
 import type { WorkloadName } from "./workloads.js";
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -26,13 +26,7 @@ const targets = selectedTargets(benchDir);
 const measured = selectedWorkloads();
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg()
-    .map((n) => n.toFixed(2))
-    .join(", ");
-  const resultsDir = join(benchDir, "results");
-  mkdirSync(resultsDir, { recursive: true });
-  recordPidsIn(join(resultsDir, "servers.pid"));
-  await checkAll(targets, settings.serverCpu);
+  const start = await beginRun(benchDir, targets, settings.serverCpu);
 
   const results: Results = {};
   for (let round = 1; round <= settings.rounds; round++) {
@@ -52,7 +46,7 @@ async function main(): Promise<void> {
   }
 
   const names = targets.map((t) => t.name);
-  const described = `${settings.rounds} rounds, ${settings.duration} per run after a ${settings.warmup} warm-up, ${settings.connections} connections, wrk -t1 on core ${settings.wrkCpu}, server on core ${settings.serverCpu}, NODE_ENV=production, a fresh server process per run; load average at the start ${loadAtStart}`;
+  const described = describeSettings(settings, `${settings.rounds} rounds`, start);
   const report = [
     environment(benchDir, described),
     ...measured.map(
@@ -62,14 +56,7 @@ async function main(): Promise<void> {
     "\n### DESIGN.md section 4 targets (ratios of medians)\n",
     ...targetChecks(results),
   ].join("\n");
-  console.log(`\n${report}`);
-  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "-");
-  writeFileSync(join(resultsDir, `bench-${stamp}.md`), `${report}\n`);
-  writeFileSync(
-    join(resultsDir, `bench-${stamp}.json`),
-    JSON.stringify({ settings, results }, null, 2),
-  );
-  console.log(`\nwritten to bench/results/bench-${stamp}.md and .json`);
+  saveRun(start, "bench", report, { settings, results });
 }
 
 runHarness(main);

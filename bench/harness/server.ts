@@ -131,7 +131,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Stops every server still running; for exit and signal handlers. */
-export function stopAllNow(): void {
+function stopAllNow(): void {
   for (const child of running) if (child.pid) signalGroup(child.pid, "SIGKILL");
   running.clear();
   writePids();
