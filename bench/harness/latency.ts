@@ -23,7 +23,7 @@ import { runHarness } from "./server.js";
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const rounds = Number(process.env.LATENCY_ROUNDS ?? 10);
-const settings = measureSettings({ duration: "5s", warmup: "2s" });
+const settings = measureSettings({ duration: "5s", warmup: "1s", warmupRuns: 2 });
 const targets = selectedTargets(benchDir, ["vial", "fastify", "node-http"]);
 const measured = selectedWorkloads();
 

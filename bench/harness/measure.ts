@@ -1,5 +1,5 @@
-// One measurement of one target on one workload: a fresh server pinned to its core, a warm-up
-// run, then the measured run with the server's peak RSS and CPU time taken alongside.
+// One measurement of one target on one workload: a fresh server pinned to its core, warm-up
+// runs, then the measured run with the server's peak RSS and CPU time taken alongside.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -18,7 +18,15 @@ import { runWrk } from "./wrk.js";
 
 export interface MeasureSettings {
   duration: string;
+  /** Each warm-up run's duration. */
   warmup: string;
+  /**
+   * Warm-up runs, each on its own connections. Two, so that the process has already seen
+   * connections close before the measured run: the first close deoptimizes node's http and
+   * stream code, and its re-optimization stalls the next run for about 80 ms, which would land
+   * in that run's p99 (bench/README.md, "Tail latency, paired").
+   */
+  warmupRuns: number;
   connections: number;
   /** The cores for `taskset -c`; empty to not pin. */
   serverCpu: string;
@@ -33,7 +41,7 @@ export async function measure(
   const server = await startServer(target, { cpu: settings.serverCpu || undefined });
   try {
     const load = { connections: settings.connections, cpu: settings.wrkCpu || undefined };
-    if (settings.warmup !== "0s")
+    for (let run = 0; run < settings.warmupRuns && settings.warmup !== "0s"; run++)
       await runWrk(server.url, workload, { ...load, duration: settings.warmup });
     const peak = samplePeakRss(server);
     const cpuBefore = serverCpuSeconds(server);
@@ -45,12 +53,15 @@ export async function measure(
   }
 }
 
-/** DURATION, WARMUP, CONNECTIONS, SERVER_CPU and WRK_CPU from the environment, with defaults. */
-export function measureSettings(defaults = { duration: "10s", warmup: "3s" }): MeasureSettings {
+/** DURATION, WARMUP, WARMUP_RUNS, CONNECTIONS, SERVER_CPU and WRK_CPU from the environment. */
+export function measureSettings(
+  defaults = { duration: "10s", warmup: "2s", warmupRuns: 2 },
+): MeasureSettings {
   const env = process.env;
   return {
     duration: env.DURATION ?? defaults.duration,
     warmup: env.WARMUP ?? defaults.warmup,
+    warmupRuns: Number(env.WARMUP_RUNS ?? defaults.warmupRuns),
     connections: Number(env.CONNECTIONS ?? 64),
     serverCpu: env.SERVER_CPU ?? "0",
     wrkCpu: env.WRK_CPU ?? "1",
@@ -134,7 +145,11 @@ export function describeSettings(
   rounds: string,
   start: RunStart,
 ): string {
-  return `${rounds}, ${settings.duration} per run after a ${settings.warmup} warm-up, ${settings.connections} connections, wrk -t1 on core ${settings.wrkCpu}, server on core ${settings.serverCpu}, NODE_ENV=production, a fresh server process per run; load average at the start ${start.loadAtStart}`;
+  const warmup =
+    settings.warmupRuns === 1
+      ? `a ${settings.warmup} warm-up`
+      : `${settings.warmupRuns} warm-up runs of ${settings.warmup}`;
+  return `${rounds}, ${settings.duration} per run after ${warmup}, ${settings.connections} connections, wrk -t1 on core ${settings.wrkCpu}, server on core ${settings.serverCpu}, NODE_ENV=production, a fresh server process per run; load average at the start ${start.loadAtStart}`;
 }
 
 /** Prints the report and writes it, with the raw samples, to bench/results/<prefix>-<time>.md/.json. */

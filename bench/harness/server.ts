@@ -2,6 +2,7 @@
 // until it answers, its memory, and a stop by PID that also runs when the harness fails.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
 import { createServer } from "node:net";
 import type { Target } from "./targets.js";
 
@@ -56,13 +57,30 @@ export async function waitUntilAnswering(
       throw new Error(`exited with ${child.exitCode ?? child.signalCode} before answering`);
     }
     try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.arrayBuffer());
+      await answersOnce(url, 1000);
       return;
     } catch {
       await sleep(pollMs);
     }
   }
   throw new Error(`did not answer ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * One GET on a connection of its own that the server closes after answering. A pooled
+ * keep-alive connection would stay open and be closed by the client (after the server's
+ * keep-alive timeout, 5 s for most targets) in the middle of a measured run; a connection's first
+ * close makes node re-optimize its http code, which stalls the server for tens of milliseconds.
+ */
+function answersOnce(url: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { agent: false, headers: { connection: "close" } }, (response) => {
+      response.resume();
+      response.on("end", resolve).on("error", reject);
+    });
+    request.setTimeout(timeoutMs, () => request.destroy(new Error("timed out")));
+    request.on("error", reject);
+  });
 }
 
 export interface StartOptions {
