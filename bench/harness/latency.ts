@@ -4,15 +4,15 @@
 // such values (the throughput run) cannot settle a 0.1 ms question, a median of ten paired
 // ratios can. The order alternates (A B C, then C B A) so no target always runs first.
 //
-// Settings: LATENCY_ROUNDS=10 DURATION=5s WARMUP=2s TARGETS=vial,fastify,node-http
+// Settings: LATENCY_ROUNDS=10 DURATION=5s WARMUP=1s (per run) WARMUP_RUNS=2 TARGETS=vial,fastify,node-http
 // WORKLOADS=json,params,... (default: all) CONNECTIONS=64 SERVER_CPU=0 WRK_CPU=1
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   beginRun,
-  describeSample,
+  countFromEnv,
   describeSettings,
-  measure,
+  measureInOrder,
   measureSettings,
   saveRun,
   selectedTargets,
@@ -22,12 +22,14 @@ import { environment, latencyTable, type Sample } from "./report.js";
 import { runHarness } from "./server.js";
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const rounds = Number(process.env.LATENCY_ROUNDS ?? 10);
-const settings = measureSettings({ duration: "5s", warmup: "1s", warmupRuns: 2 });
-const targets = selectedTargets(benchDir, ["vial", "fastify", "node-http"]);
-const measured = selectedWorkloads();
 
 async function main(): Promise<void> {
+  // Read inside main, so a bad setting is reported like any other failure.
+  const rounds = countFromEnv("LATENCY_ROUNDS", 10, 1);
+  const settings = measureSettings({ duration: "5s", warmup: "1s", warmupRuns: 2 });
+  const targets = selectedTargets(benchDir, ["vial", "fastify", "node-http"]);
+  const measured = selectedWorkloads();
+
   const start = await beginRun(benchDir, targets, settings.serverCpu);
 
   const sections: string[] = [];
@@ -36,11 +38,8 @@ async function main(): Promise<void> {
     const byTarget = new Map(targets.map((t) => [t.name, [] as Sample[]]));
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? targets : [...targets].reverse();
-      for (const target of order) {
-        const sample = await measure(target, workload, settings);
-        byTarget.get(target.name)!.push(sample);
-        console.log(`round ${round}/${rounds} ${describeSample(workload, target, sample)}`);
-      }
+      const samples = await measureInOrder(order, workload, settings, `round ${round}/${rounds}`);
+      for (const [i, target] of order.entries()) byTarget.get(target.name)!.push(samples[i]!);
     }
     raw[workload.name] = Object.fromEntries(byTarget);
     sections.push(

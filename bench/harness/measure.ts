@@ -23,7 +23,7 @@ export interface MeasureSettings {
   /**
    * Warm-up runs, each on its own connections. Two, so that the process has already seen
    * connections close before the measured run: the first close deoptimizes node's http and
-   * stream code, and its re-optimization stalls the next run for about 80 ms, which would land
+   * stream code, and its re-optimization stalls the next run for about 75 ms, which would land
    * in that run's p99 (bench/README.md, "Tail latency, paired").
    */
   warmupRuns: number;
@@ -33,7 +33,7 @@ export interface MeasureSettings {
   wrkCpu: string;
 }
 
-export async function measure(
+async function measure(
   target: Target,
   workload: Probe,
   settings: MeasureSettings,
@@ -41,7 +41,8 @@ export async function measure(
   const server = await startServer(target, { cpu: settings.serverCpu || undefined });
   try {
     const load = { connections: settings.connections, cpu: settings.wrkCpu || undefined };
-    for (let run = 0; run < settings.warmupRuns && settings.warmup !== "0s"; run++)
+    const warmups = settings.warmup === "0s" ? 0 : settings.warmupRuns;
+    for (let run = 0; run < warmups; run++)
       await runWrk(server.url, workload, { ...load, duration: settings.warmup });
     const peak = samplePeakRss(server);
     const cpuBefore = serverCpuSeconds(server);
@@ -53,6 +54,20 @@ export async function measure(
   }
 }
 
+/**
+ * A whole number from the environment variable `name`, or `fallback` when it is unset; anything
+ * else stops the run before it starts (a typo must not silently mean zero rounds or warm-ups).
+ */
+export function countFromEnv(name: string, fallback: number, min = 0): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be a whole number >= ${min}, got '${raw}'`);
+  }
+  return value;
+}
+
 /** DURATION, WARMUP, WARMUP_RUNS, CONNECTIONS, SERVER_CPU and WRK_CPU from the environment. */
 export function measureSettings(
   defaults = { duration: "10s", warmup: "2s", warmupRuns: 2 },
@@ -61,8 +76,8 @@ export function measureSettings(
   return {
     duration: env.DURATION ?? defaults.duration,
     warmup: env.WARMUP ?? defaults.warmup,
-    warmupRuns: Number(env.WARMUP_RUNS ?? defaults.warmupRuns),
-    connections: Number(env.CONNECTIONS ?? 64),
+    warmupRuns: countFromEnv("WARMUP_RUNS", defaults.warmupRuns),
+    connections: countFromEnv("CONNECTIONS", 64, 1),
     serverCpu: env.SERVER_CPU ?? "0",
     wrkCpu: env.WRK_CPU ?? "1",
   };
@@ -103,8 +118,27 @@ async function checkAll(targets: Target[], serverCpu: string): Promise<void> {
   if (failures.length) throw new Error(`wrong answers, nothing measured:\n${failures.join("\n")}`);
 }
 
+/**
+ * Measures `workload` on each target of `order` in turn and prints a progress line for each;
+ * the samples come back in `order`'s order.
+ */
+export async function measureInOrder(
+  order: Target[],
+  workload: Workload,
+  settings: MeasureSettings,
+  progress: string,
+): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (const target of order) {
+    const sample = await measure(target, workload, settings);
+    samples.push(sample);
+    console.log(`${progress} ${describeSample(workload, target, sample)}`);
+  }
+  return samples;
+}
+
 /** One progress line for a sample. */
-export function describeSample(workload: Workload, target: Target, sample: Sample): string {
+function describeSample(workload: Workload, target: Target, sample: Sample): string {
   return (
     `${workload.name.padEnd(7)} ${target.name.padEnd(15)}` +
     ` ${sample.rps.toFixed(0).padStart(6)} req/s  p50 ${sample.p50ms.toFixed(2)} ms` +

@@ -1,16 +1,16 @@
 // The benchmark: checks every target's answers, then measures each workload on each target with
 // wrk, interleaving targets and repeating rounds, and prints the tables of bench/README.md.
 //
-// Settings (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=64
+// Settings (environment): ROUNDS=3 DURATION=10s WARMUP=2s (per run) WARMUP_RUNS=2 CONNECTIONS=64
 // TARGETS=vial,fastify,... (default: all) WORKLOADS=json,params,... (default: all)
 // SERVER_CPU=0 WRK_CPU=1 (the cores for `taskset -c`; empty to not pin)
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   beginRun,
-  describeSample,
+  countFromEnv,
   describeSettings,
-  measure,
+  measureInOrder,
   measureSettings,
   saveRun,
   selectedTargets,
@@ -21,11 +21,13 @@ import { runHarness } from "./server.js";
 import type { WorkloadName } from "./workloads.js";
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const settings = { ...measureSettings(), rounds: Number(process.env.ROUNDS ?? 3) };
-const targets = selectedTargets(benchDir);
-const measured = selectedWorkloads();
 
 async function main(): Promise<void> {
+  // Read inside main, so a bad setting is reported like any other failure.
+  const settings = { ...measureSettings(), rounds: countFromEnv("ROUNDS", 3, 1) };
+  const targets = selectedTargets(benchDir);
+  const measured = selectedWorkloads();
+
   const start = await beginRun(benchDir, targets, settings.serverCpu);
 
   const results: Results = {};
@@ -33,14 +35,16 @@ async function main(): Promise<void> {
     for (const workload of measured) {
       // Interleaved: each round starts the target order one further, so no target is always first.
       const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]!);
-      for (const target of order) {
-        const sample = await measure(target, workload, settings);
+      const samples = await measureInOrder(
+        order,
+        workload,
+        settings,
+        `round ${round}/${settings.rounds}`,
+      );
+      for (const [i, target] of order.entries()) {
         const forTarget = results[target.name] ?? {};
-        forTarget[workload.name] = [...(forTarget[workload.name] ?? []), sample];
+        forTarget[workload.name] = [...(forTarget[workload.name] ?? []), samples[i]!];
         results[target.name] = forTarget;
-        console.log(
-          `round ${round}/${settings.rounds} ${describeSample(workload, target, sample)}`,
-        );
       }
     }
   }

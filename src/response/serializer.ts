@@ -34,8 +34,9 @@ export function compileSerializer(
   if (response === undefined) return JSON.stringify as Serialize;
   const schema = objectSchemaOf(response) ?? response;
   // One conversion tells both the JSON Schema and whether the schema transforms its value.
-  const exact = isZodSchema(schema) ? exactJSONSchema(schema, "output") : undefined;
-  const transforms = isZodSchema(schema) && exact === undefined;
+  const zod = isZodSchema(schema);
+  const exact = zod ? exactJSONSchema(schema, "output") : undefined;
+  const transforms = zod && exact === undefined;
   const json = exact ?? toJSONSchema(schema as never, "output");
   const stringify = compileStringify(json);
   if (!check && !transforms) return stringify;

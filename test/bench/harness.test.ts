@@ -1,0 +1,63 @@
+// The benchmark harness's own behaviour: how it reads its settings and how it asks a server
+// whether it is up (no timing).
+import type { ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, test } from "vitest";
+import { countFromEnv } from "../../bench/harness/measure.js";
+import { waitUntilAnswering } from "../../bench/harness/server.js";
+
+describe("counts from the environment", () => {
+  const name = "VIAL_BENCH_TEST_COUNT";
+  afterEach(() => {
+    delete process.env[name];
+  });
+
+  test("unset or empty gives the default; a whole number is read", () => {
+    expect(countFromEnv(name, 3)).toBe(3);
+    process.env[name] = "";
+    expect(countFromEnv(name, 3)).toBe(3);
+    process.env[name] = "0";
+    expect(countFromEnv(name, 3)).toBe(0);
+    process.env[name] = "12";
+    expect(countFromEnv(name, 3, 1)).toBe(12);
+  });
+
+  test.each(["abc", "1.5", "-1", "2x"])("'%s' stops the run with the variable's name", (raw) => {
+    process.env[name] = raw;
+    expect(() => countFromEnv(name, 3)).toThrow(
+      `${name} must be a whole number >= 0, got '${raw}'`,
+    );
+  });
+
+  test("below the minimum is refused", () => {
+    process.env[name] = "0";
+    expect(() => countFromEnv(name, 3, 1)).toThrow(`${name} must be a whole number >= 1, got '0'`);
+  });
+});
+
+describe("the readiness probe", () => {
+  test("asks once with Connection: close and leaves no connection open", async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.connection);
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const child = { exitCode: null, signalCode: null } as unknown as ChildProcess;
+    try {
+      await waitUntilAnswering(`http://127.0.0.1:${port}/json`, child, 5_000);
+      expect(seen).toEqual(["close"]);
+      // The server closes the connection after answering; give the close a moment to land.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const open = await new Promise<number>((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+      expect(open).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
