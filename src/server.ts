@@ -81,11 +81,16 @@ function trackUnused(server: Server, unused: Set<Socket>): void {
 /**
  * Stops accepting connections and waits for in-flight requests to finish; idle keep-alive
  * connections, and connections that never sent a request, are closed as soon as they are
- * idle. After `timeoutMs`, the rest are cut.
+ * idle. A request still arriving on a kept-alive connection is answered with
+ * `Connection: close`, so a busy client lets go of its connection instead of keeping it until
+ * the deadline. After `timeoutMs`, the rest are cut.
  */
 export function stopServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
+    server.prependListener("request", (_req, res) => {
+      res.shouldKeepAlive = false;
+    });
     const unused = (server as unknown as Record<symbol, Set<Socket> | undefined>)[UNUSED];
     const closeIdle = () => {
       server.closeIdleConnections();

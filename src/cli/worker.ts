@@ -110,10 +110,6 @@ async function portInUse(config: WorkerConfig): Promise<WorkerMessage> {
 
 /** Stops accepting, lets accepted requests finish (quickly in dev), then the lifespan's tear-down. */
 async function shutdown(app: App<any>, server: Server, mode: WorkerConfig["mode"]): Promise<void> {
-  // Requests still arriving on kept-alive connections are told to close them afterwards.
-  server.prependListener("request", (_req, res) => {
-    res.shouldKeepAlive = false;
-  });
   if (mode === "dev") setTimeout(() => server.closeAllConnections(), DEV_GRACE_MS).unref();
   await app.close();
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, depends } from "vial";
@@ -50,6 +51,37 @@ describe("app.close()", () => {
     await app.close();
     expect(await inFlight).toEqual({ finished: true });
     await expect(fetch(`${url}/slow`)).rejects.toThrow();
+  });
+
+  test("a request still arriving on a kept-alive connection is answered with Connection: close", async () => {
+    const app = new App();
+    app.get("/hello", () => ({ hello: "world" }));
+    const { port } = await serve(app);
+    const socket = connect(port, "127.0.0.1");
+    let received = "";
+    socket.setEncoding("latin1").on("data", (chunk: string) => {
+      received += chunk;
+    });
+    const ended = new Promise((resolve) => socket.once("close", resolve));
+    socket.write("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n");
+    while (!received.endsWith('{"hello":"world"}')) await sleep(5);
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received.toLowerCase()).toContain("connection: keep-alive");
+    received = "";
+    // The next request has begun (half its header block) when shutdown starts, so the
+    // connection is busy, not idle: shutdown waits for it instead of closing it.
+    socket.write("GET /hello HTTP/1.1\r\n");
+    await sleep(20);
+    const started = Date.now();
+    const closing = app.close();
+    await sleep(100);
+    socket.write("Host: test\r\n\r\n");
+    await closing;
+    await ended;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received.toLowerCase()).toContain("connection: close");
+    expect(received).toMatch(/\{"hello":"world"\}$/);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   test("a WebSocket handler that ignores the close is cut at shutdownTimeout", async () => {
