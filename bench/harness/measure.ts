@@ -41,8 +41,7 @@ async function measure(
   const server = await startServer(target, { cpu: settings.serverCpu || undefined });
   try {
     const load = { connections: settings.connections, cpu: settings.wrkCpu || undefined };
-    const warmups = settings.warmup === "0s" ? 0 : settings.warmupRuns;
-    for (let run = 0; run < warmups; run++)
+    for (let run = 0; run < warmupRuns(settings); run++)
       await runWrk(server.url, workload, { ...load, duration: settings.warmup });
     const peak = samplePeakRss(server);
     const cpuBefore = serverCpuSeconds(server);
@@ -52,6 +51,11 @@ async function measure(
   } finally {
     await stopServer(server);
   }
+}
+
+/** The warm-up runs `settings` asks for: `WARMUP_RUNS`, or none when `WARMUP=0s`. */
+function warmupRuns(settings: MeasureSettings): number {
+  return settings.warmup === "0s" ? 0 : settings.warmupRuns;
 }
 
 /**
@@ -179,11 +183,14 @@ export function describeSettings(
   rounds: string,
   start: RunStart,
 ): string {
+  const runs = warmupRuns(settings);
   const warmup =
-    settings.warmupRuns === 1
-      ? `a ${settings.warmup} warm-up`
-      : `${settings.warmupRuns} warm-up runs of ${settings.warmup}`;
-  return `${rounds}, ${settings.duration} per run after ${warmup}, ${settings.connections} connections, wrk -t1 on core ${settings.wrkCpu}, server on core ${settings.serverCpu}, NODE_ENV=production, a fresh server process per run; load average at the start ${start.loadAtStart}`;
+    runs === 0
+      ? "without a warm-up"
+      : runs === 1
+        ? `after a ${settings.warmup} warm-up`
+        : `after ${runs} warm-up runs of ${settings.warmup}`;
+  return `${rounds}, ${settings.duration} per run ${warmup}, ${settings.connections} connections, wrk -t1 on core ${settings.wrkCpu}, server on core ${settings.serverCpu}, NODE_ENV=production, a fresh server process per run; load average at the start ${start.loadAtStart}`;
 }
 
 /** Prints the report and writes it, with the raw samples, to bench/results/<prefix>-<time>.md/.json. */

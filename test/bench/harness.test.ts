@@ -4,7 +4,11 @@ import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, test } from "vitest";
-import { countFromEnv } from "../../bench/harness/measure.js";
+import {
+  countFromEnv,
+  describeSettings,
+  type MeasureSettings,
+} from "../../bench/harness/measure.js";
 import { waitUntilAnswering } from "../../bench/harness/server.js";
 
 describe("counts from the environment", () => {
@@ -33,6 +37,28 @@ describe("counts from the environment", () => {
   test("below the minimum is refused", () => {
     process.env[name] = "0";
     expect(() => countFromEnv(name, 3, 1)).toThrow(`${name} must be a whole number >= 1, got '0'`);
+  });
+});
+
+describe("the settings line of a report", () => {
+  const settings: MeasureSettings = {
+    duration: "5s",
+    warmup: "2s",
+    warmupRuns: 2,
+    connections: 64,
+    serverCpu: "0",
+    wrkCpu: "1",
+  };
+  const start = { resultsDir: "unused", loadAtStart: "1.00, 1.00, 1.00" };
+  const line = (changes: Partial<MeasureSettings>) =>
+    describeSettings({ ...settings, ...changes }, "3 rounds", start);
+
+  test("names the warm-up runs that were made", () => {
+    expect(line({})).toContain("3 rounds, 5s per run after 2 warm-up runs of 2s, 64 connections");
+    expect(line({ warmupRuns: 1 })).toContain("5s per run after a 2s warm-up,");
+    expect(line({ warmupRuns: 0 })).toContain("5s per run without a warm-up,");
+    // WARMUP=0s means no warm-up, whatever WARMUP_RUNS says.
+    expect(line({ warmup: "0s" })).toContain("5s per run without a warm-up,");
   });
 });
 
