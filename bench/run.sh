@@ -3,7 +3,7 @@
 # target's answers, then measures (bench/harness/run.ts).
 #   bench/run.sh [throughput|latency|startup|typecheck|soak|soak-demo|all|profile]  (default: throughput)
 # Settings, all optional (see each harness file for more):
-#   ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=64 TARGETS=vial,fastify WORKLOADS=json,body
+#   ROUNDS=3 DURATION=10s WARMUP=5s CONNECTIONS=64 TARGETS=vial,fastify WORKLOADS=json,body
 #   LATENCY_ROUNDS=10 ROUTES=1000 STARTUP_RUNS=7 TYPECHECK_ROUTES=0,200,1000 SOAK_DURATION=300 SOAK_TARGETS=vial
 #   SKIP_INSTALL=1 (reuse what is installed)
 set -euo pipefail

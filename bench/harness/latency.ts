@@ -4,7 +4,7 @@
 // such values (the throughput run) cannot settle a 0.1 ms question, a median of ten paired
 // ratios can. The order alternates (A B C, then C B A) so no target always runs first.
 //
-// Settings: LATENCY_ROUNDS=10 DURATION=5s WARMUP=1s (per run) WARMUP_RUNS=2 TARGETS=vial,fastify,node-http
+// Settings: LATENCY_ROUNDS=10 DURATION=5s WARMUP=5s (per run) WARMUP_RUNS=2 TARGETS=vial,fastify,node-http
 // WORKLOADS=json,params,... (default: all) CONNECTIONS=64 SERVER_CPU=0 WRK_CPU=1
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,7 @@ import {
   describeSettings,
   measureInOrder,
   measureSettings,
+  STEADY_WARMUP,
   saveRun,
   selectedTargets,
   selectedWorkloads,
@@ -26,7 +27,7 @@ const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 async function main(): Promise<void> {
   // Read inside main, so a bad setting is reported like any other failure.
   const rounds = countFromEnv("LATENCY_ROUNDS", 10, 1);
-  const settings = measureSettings({ duration: "5s", warmup: "1s", warmupRuns: 2 });
+  const settings = measureSettings({ duration: "5s", warmup: STEADY_WARMUP, warmupRuns: 2 });
   const targets = selectedTargets(benchDir, ["vial", "fastify", "node-http"]);
   const measured = selectedWorkloads();
 

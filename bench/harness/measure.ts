@@ -72,9 +72,18 @@ export function countFromEnv(name: string, fallback: number, min = 0): number {
   return value;
 }
 
+/**
+ * Each warm-up run's default duration. Two runs of 5 s put the measured run in the state a
+ * long-running server is in: V8 grows a node process's young generation once, 4-6 s into its
+ * first load (to 16 MiB semi-spaces), and the seconds around that step have a longer tail in
+ * every target; measured earlier, p99 shows when each process happens to reach it rather than
+ * how the server answers (bench/README.md, "Tail latency, paired").
+ */
+export const STEADY_WARMUP = "5s";
+
 /** DURATION, WARMUP, WARMUP_RUNS, CONNECTIONS, SERVER_CPU and WRK_CPU from the environment. */
 export function measureSettings(
-  defaults = { duration: "10s", warmup: "2s", warmupRuns: 2 },
+  defaults = { duration: "10s", warmup: STEADY_WARMUP, warmupRuns: 2 },
 ): MeasureSettings {
   const env = process.env;
   return {

@@ -1,7 +1,7 @@
 // The benchmark: checks every target's answers, then measures each workload on each target with
 // wrk, interleaving targets and repeating rounds, and prints the tables of bench/README.md.
 //
-// Settings (environment): ROUNDS=3 DURATION=10s WARMUP=2s (per run) WARMUP_RUNS=2 CONNECTIONS=64
+// Settings (environment): ROUNDS=3 DURATION=10s WARMUP=5s (per run) WARMUP_RUNS=2 CONNECTIONS=64
 // TARGETS=vial,fastify,... (default: all) WORKLOADS=json,params,... (default: all)
 // SERVER_CPU=0 WRK_CPU=1 (the cores for `taskset -c`; empty to not pin)
 import { dirname, join } from "node:path";
