@@ -14,7 +14,6 @@ import {
   describeSettings,
   measureInOrder,
   measureSettings,
-  STEADY_WARMUP,
   saveRun,
   selectedTargets,
   selectedWorkloads,
@@ -27,7 +26,7 @@ const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 async function main(): Promise<void> {
   // Read inside main, so a bad setting is reported like any other failure.
   const rounds = countFromEnv("LATENCY_ROUNDS", 10, 1);
-  const settings = measureSettings({ duration: "5s", warmup: STEADY_WARMUP, warmupRuns: 2 });
+  const settings = measureSettings({ duration: "5s" });
   const targets = selectedTargets(benchDir, ["vial", "fastify", "node-http"]);
   const measured = selectedWorkloads();
 

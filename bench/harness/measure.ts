@@ -73,23 +73,25 @@ export function countFromEnv(name: string, fallback: number, min = 0): number {
 }
 
 /**
- * Each warm-up run's default duration. Two runs of 5 s put the measured run in the state a
+ * The defaults. Each warm-up run lasts 5 s, so two of them put the measured run in the state a
  * long-running server is in: V8 grows a node process's young generation once, 4-6 s into its
- * first load (to 16 MiB semi-spaces), and the seconds around that step have a longer tail in
- * every target; measured earlier, p99 shows when each process happens to reach it rather than
- * how the server answers (bench/README.md, "Tail latency, paired").
+ * first load (to 16 MiB semi-spaces), and in Vial's process the second of that step had a p99
+ * well above the others; measured earlier, p99 shows when a process happens to reach it rather
+ * than how the server answers (bench/README.md, "Tail latency, paired").
  */
-export const STEADY_WARMUP = "5s";
+const DEFAULTS = { duration: "10s", warmup: "5s", warmupRuns: 2 };
 
-/** DURATION, WARMUP, WARMUP_RUNS, CONNECTIONS, SERVER_CPU and WRK_CPU from the environment. */
-export function measureSettings(
-  defaults = { duration: "10s", warmup: STEADY_WARMUP, warmupRuns: 2 },
-): MeasureSettings {
+/**
+ * DURATION, WARMUP, WARMUP_RUNS, CONNECTIONS, SERVER_CPU and WRK_CPU from the environment;
+ * `defaults` changes what an unset variable means (the latency run's shorter `duration`).
+ */
+export function measureSettings(defaults: Partial<typeof DEFAULTS> = {}): MeasureSettings {
+  const { duration, warmup, warmupRuns } = { ...DEFAULTS, ...defaults };
   const env = process.env;
   return {
-    duration: env.DURATION ?? defaults.duration,
-    warmup: env.WARMUP ?? defaults.warmup,
-    warmupRuns: countFromEnv("WARMUP_RUNS", defaults.warmupRuns),
+    duration: env.DURATION ?? duration,
+    warmup: env.WARMUP ?? warmup,
+    warmupRuns: countFromEnv("WARMUP_RUNS", warmupRuns),
     connections: countFromEnv("CONNECTIONS", 64, 1),
     serverCpu: env.SERVER_CPU ?? "0",
     wrkCpu: env.WRK_CPU ?? "1",

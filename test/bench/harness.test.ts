@@ -8,6 +8,7 @@ import {
   countFromEnv,
   describeSettings,
   type MeasureSettings,
+  measureSettings,
 } from "../../bench/harness/measure.js";
 import { waitUntilAnswering } from "../../bench/harness/server.js";
 
@@ -37,6 +38,31 @@ describe("counts from the environment", () => {
   test("below the minimum is refused", () => {
     process.env[name] = "0";
     expect(() => countFromEnv(name, 3, 1)).toThrow(`${name} must be a whole number >= 1, got '0'`);
+  });
+});
+
+describe("measure settings", () => {
+  const names = ["DURATION", "WARMUP", "WARMUP_RUNS"];
+  afterEach(() => {
+    for (const name of names) delete process.env[name];
+  });
+
+  test("a harness changes only the defaults it names; the environment wins over both", () => {
+    for (const name of names) delete process.env[name];
+    expect(measureSettings({ duration: "5s" })).toMatchObject({
+      duration: "5s",
+      warmup: "5s",
+      warmupRuns: 2,
+    });
+    expect(measureSettings()).toMatchObject({ duration: "10s", warmup: "5s", warmupRuns: 2 });
+    process.env.DURATION = "3s";
+    process.env.WARMUP = "1s";
+    process.env.WARMUP_RUNS = "1";
+    expect(measureSettings({ duration: "5s" })).toMatchObject({
+      duration: "3s",
+      warmup: "1s",
+      warmupRuns: 1,
+    });
   });
 });
 
