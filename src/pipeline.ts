@@ -51,27 +51,33 @@ function start(x: Exchange, route: CompiledRoute): void {
   }
   if (route.bodyKind === "json" && !route.csrf) {
     // The common JSON route goes on from the body's last chunk, without a promise in between.
-    const media = mediaTypeOf(x.req.headers["content-type"]);
     collectBody(x.req, x.bodyLimit, x.bodyTimeout, (error, bytes) => {
       if (error) {
         fail(x, error);
         return;
       }
-      proceed(x, () => {
-        takeJsonBody(x, bytes!, media);
-        return solveAndCall(x, route);
-      });
+      x.rawBody = bytes;
+      proceed(x, route, solveWithJsonBody);
     });
     return;
   }
-  proceed(x, () => run(x, route));
+  proceed(x, route, run);
+}
+
+function solveWithJsonBody(x: Exchange, route: CompiledRoute): unknown {
+  takeJsonBody(x, x.rawBody!, mediaTypeOf(x.req.headers["content-type"]));
+  return solveAndCall(x, route);
 }
 
 /** Runs `step` and sends what it gives, now or when its promise settles. */
-function proceed(x: Exchange, step: () => unknown): void {
+function proceed(
+  x: Exchange,
+  route: CompiledRoute,
+  step: (x: Exchange, route: CompiledRoute) => unknown,
+): void {
   let result: unknown;
   try {
-    result = step();
+    result = step(x, route);
   } catch (error) {
     fail(x, error);
     return;

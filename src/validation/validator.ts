@@ -20,6 +20,8 @@ type Format = Omit<FormatOptions, "value">;
 // Zod's issues are finalized with these settings: each carries its input, and messages Zod
 // would make up itself are marked so pydantic's wording replaces them (a schema's own stay).
 const FINALIZE = { reportInput: true, error: () => DEFAULT_MESSAGE, async: false };
+// Zod reads its parse context and never writes it: one for every synchronous run.
+const SYNC = { async: false } as const;
 
 /**
  * Compiles the validator of an input group, once per route. Zod schemas are called directly (their
@@ -64,7 +66,7 @@ function zodValidator(schema: z.ZodType, format: Format): Validate {
   return (value) => {
     let payload: z.core.ParsePayload | Promise<z.core.ParsePayload>;
     try {
-      payload = schema._zod.run({ value, issues: [] }, { async: false });
+      payload = schema._zod.run({ value, issues: [] }, SYNC);
     } catch (error) {
       // An async check met in a synchronous run: run again, asynchronously.
       if (error instanceof z.core.$ZodAsyncError) return slow(value);

@@ -11,6 +11,19 @@ describe("compileCoercer", () => {
     expect(c(undefined)).toBeUndefined();
   });
 
+  test("integers: signs, zeros and long numbers read as Number() reads them", () => {
+    const c = compileCoercer({ type: "integer" });
+    for (const raw of ["0", "-0", "+5", "007", "999999999999999", "-123456789012345"]) {
+      expect(c(raw)).toBe(Number(raw));
+    }
+    // Past 15 digits a double is no longer exact: the same rounding as Number().
+    expect(c("12345678901234567")).toBe(12345678901234568);
+    expect(c("-9007199254740993")).toBe(Number("-9007199254740993"));
+    for (const raw of ["", "-", "+", "1e3", " 1", "1 ", "0x10", "1_000", "--1", "١٢"]) {
+      expect(c(raw)).toBe(raw);
+    }
+  });
+
   test("numbers", () => {
     const c = compileCoercer({ type: "number" });
     expect(c("4.5")).toBe(4.5);

@@ -41,6 +41,23 @@ describe.each(implementations)("%s", (_name, make) => {
     expect(m.find("GET", "/users/7")?.value).toBe("GET /users/{id}");
   });
 
+  test("static and parameter routes whose paths are as long as each other", () => {
+    const long = `/${"a".repeat(3000)}`;
+    const m = build([
+      ["GET", "/users/{id}"],
+      ["GET", "/users/me"],
+      ["POST", "/users/42"],
+      ["GET", long],
+    ]);
+    expect(m.find("GET", "/users/me")?.value).toBe("GET /users/me");
+    expect(m.find("GET", "/users/mf")?.value).toBe("GET /users/{id}");
+    expect(m.find("GET", "/users/42")?.value).toBe("GET /users/{id}");
+    expect(m.find("POST", "/users/42")?.value).toBe("POST /users/42");
+    expect(m.find("POST", "/users/43")).toBeNull();
+    expect(m.find("GET", long)?.value).toBe(`GET ${long}`);
+    expect(m.find("GET", `${long.slice(0, -1)}b`)).toBeNull();
+  });
+
   test("{name:path} catches the rest of the path, slashes included", () => {
     const m = build([["GET", "/files/{rest:path}"]]);
     const hit = m.find("GET", "/files/a/b/c.txt");
