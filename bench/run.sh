@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark in one command: installs what it needs, builds Vial and the targets, checks every
 # target's answers, then measures (bench/harness/run.ts).
-#   bench/run.sh [throughput|latency|startup|typecheck|soak|soak-demo|all|profile]  (default: throughput)
+#   bench/run.sh [throughput|latency|startup|typecheck|soak|soak-demo|all|profile|own]  (default: throughput)
 # Settings, all optional (see each harness file for more):
 #   ROUNDS=3 DURATION=10s WARMUP=5s CONNECTIONS=64 TARGETS=vial,fastify WORKLOADS=json,body
 #   LATENCY_ROUNDS=10 ROUTES=1000 STARTUP_RUNS=7 TYPECHECK_ROUTES=0,200,1000 SOAK_DURATION=300 SOAK_TARGETS=vial
@@ -48,6 +48,7 @@ case "${1:-throughput}" in
   soak) harness soak ;;
   soak-demo) harness soak-demo ;;
   profile) harness profile ;;
+  own) harness own ;;
   all) harness run && harness latency && harness startup && harness typecheck && harness soak ;;
-  *) echo "usage: bench/run.sh [throughput|latency|startup|typecheck|soak|soak-demo|all|profile]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [throughput|latency|startup|typecheck|soak|soak-demo|all|profile|own]" >&2; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
 // The four workloads on Vial, written as a user would write them.
+import { pathToFileURL } from "node:url";
 import { App, z } from "vial";
 
-const app = new App({ title: "bench" });
+export const app = new App({ title: "bench" });
 
 app.get("/json", () => ({ message: "Hello, World!" }));
 
@@ -14,4 +15,7 @@ app.get(
 const User = z.object({ username: z.string().min(3), email: z.email(), age: z.int().min(0) });
 app.post("/users/", { body: User, status: 201 }, ({ body }) => body);
 
-await app.listen({ port: Number(process.env.PORT ?? 3000), host: "127.0.0.1" });
+// Served when run; bench/harness/own.ts imports the app to drive it without a socket.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await app.listen({ port: Number(process.env.PORT ?? 3000), host: "127.0.0.1" });
+}

@@ -113,3 +113,19 @@ describe("the readiness probe", () => {
     }
   });
 });
+
+describe("Vial's own time per request (bench/run.sh own)", () => {
+  test("drives the bench's Vial app in process and prints a time per GET workload", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "--conditions=vial-src", "bench/harness/own.ts"],
+      { env: { ...process.env, REQUESTS: "2000", RUNS: "1" } },
+    );
+    expect(stdout).toMatch(/1 runs of 2000 requests/);
+    expect(stdout).toMatch(/^ {2}json +\d+ ns \(\d+-\d+\)$/m);
+    expect(stdout).toMatch(/^ {2}params +\d+ ns \(\d+-\d+\)$/m);
+    expect(stdout).not.toMatch(/body|invalid/);
+  });
+});
