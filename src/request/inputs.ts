@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../errors.js";
+import { generate } from "../internal/generate.js";
 import type { InputSource } from "../validation/errors.js";
 import {
   groupJSONSchema,
@@ -52,18 +53,18 @@ export interface InputGroup {
   readonly jsonSchema: JSONSchema;
   /** The declared fields; `undefined` for a JSON body, validated whole. */
   readonly fields: Field[] | undefined;
-  /** Undeclared keys are passed to the schema too (strict objects, schemas without JSON Schema). */
-  readonly passUndeclared: boolean;
-  /** Collects the declared fields from the source's raw values (compiled from `fields`). */
+  /** Reads the group's values from its source's raw values; `undefined` for a JSON body. */
   readonly collect: Collect | undefined;
   readonly validate: Validate;
 }
 
-/** Reads a group's declared fields from its source's raw values, converted, absent ones left out. */
+/**
+ * Reads a group's declared fields from its source's raw values, converted, absent ones left out
+ * (and the undeclared ones as received, for groups that pass them on).
+ */
 type Collect = (
   bag: Record<string, any>,
   distinct: Record<string, string[] | undefined> | undefined,
-  out: Record<string, unknown>,
 ) => Record<string, unknown>;
 
 /** Where the raw values of a request come from; implemented by the exchange. */
@@ -141,6 +142,7 @@ function compileGroup(
       }
     }
   }
+  // Undeclared keys are passed to the schema too (strict objects, schemas without JSON Schema).
   const passUndeclared = !isJsonBody && (!properties || jsonSchema.additionalProperties === false);
   const validate = compileValidator(schema, {
     source,
@@ -151,39 +153,51 @@ function compileGroup(
         ? (name) => (key === "headers" ? wireName(name) : name)
         : undefined,
   });
-  const collect = fields && compileCollect(fields);
-  return { key, source, schema, jsonSchema, fields, passUndeclared, collect, validate };
+  const collect = fields && compileCollect(fields, passUndeclared);
+  return { key, source, schema, jsonSchema, fields, collect, validate };
 }
 
 /**
- * Compiles the loop over a group's fields into straight-line code, one `out.name = value` per
- * field: a property added under a name known in advance is a cached step for V8, one added
+ * Compiles the reading of a group's fields into straight-line code, one `out["name"] = value`
+ * per field: a property added under a name known in advance is a cached step for V8, one added
  * under a name read from an array is a lookup on every request (about a tenth of a `params`
  * request's time in Vial's own code). Names are embedded as JSON string literals, so no field
- * name can change the code (and `out` has no prototype, so even `__proto__` is a plain key).
- * Where code cannot be generated (`--disallow-code-generation-from-strings`), the loop runs as is.
+ * name can change the code. `out` has no prototype, so an absent field named `constructor` or
+ * `toString` reads as absent and even `__proto__` is a plain key. Without code generation the
+ * same steps run as a loop.
  */
-function compileCollect(fields: readonly Field[]): Collect {
-  const loop: Collect = (bag, distinct, out) => {
-    for (let i = 0; i < fields.length; i++) {
-      const field = fields[i]!;
-      const value = field.coerce(field.array && distinct ? distinct[field.wire] : bag[field.wire]);
-      if (value !== undefined) out[field.name] = value;
-    }
-    return out;
-  };
+function compileCollect(fields: readonly Field[], passUndeclared: boolean): Collect {
+  const declared = passUndeclared ? new Set(fields.map((field) => field.wire)) : undefined;
+  const begin = declared
+    ? (bag: Record<string, any>) => {
+        const out = nullRecord<Record<string, unknown>>();
+        for (const key in bag) if (!declared.has(key)) out[key] = bag[key];
+        return out;
+      }
+    : () => nullRecord<Record<string, unknown>>();
   const steps = fields.map((field, i) => {
     const wire = JSON.stringify(field.wire);
     const raw = field.array ? `(distinct ? distinct[${wire}] : bag[${wire}])` : `bag[${wire}]`;
     return `v = c${i}(${raw}); if (v !== undefined) out[${JSON.stringify(field.name)}] = v;`;
   });
-  const names = fields.map((_, i) => `c${i}`);
-  const body = `"use strict"; return function collect(bag, distinct, out) { let v; ${steps.join(" ")} return out; };`;
-  try {
-    return new Function(...names, body)(...fields.map((field) => field.coerce)) as Collect;
-  } catch {
-    return loop;
-  }
+  const compiled = generate<Collect>(
+    ["begin", ...fields.map((_, i) => `c${i}`)],
+    `return function collect(bag, distinct) { const out = begin(bag); let v; ${steps.join(" ")} return out; };`,
+    [begin, ...fields.map((field) => field.coerce)],
+  );
+  return (
+    compiled ??
+    ((bag, distinct) => {
+      const out = begin(bag);
+      for (const field of fields) {
+        const value = field.coerce(
+          field.array && distinct ? distinct[field.wire] : bag[field.wire],
+        );
+        if (value !== undefined) out[field.name] = value;
+      }
+      return out;
+    })
+  );
 }
 
 function wireNamer(
@@ -197,16 +211,9 @@ function wireNamer(
 
 /** Reads, converts and collects the raw values of one group for its validator. */
 export function extract(group: InputGroup, sources: RawSources): unknown {
-  const fields = group.fields;
-  if (fields === undefined) return sources.json;
-  const bag = rawBag(group, sources);
-  // No prototype: an absent field named `constructor` or `toString` reads as absent.
-  const out = nullRecord<Record<string, unknown>>();
-  if (group.passUndeclared) {
-    for (const key in bag) if (!fields.some((f) => f.wire === key)) out[key] = bag[key];
-  }
+  if (group.collect === undefined) return sources.json;
   const distinct = group.source === "header" ? sources.req.headersDistinct : undefined;
-  return group.collect!(bag, distinct, out);
+  return group.collect(rawBag(group, sources), distinct);
 }
 
 /** The raw values of a group's source, by wire name, as received. */

@@ -1,5 +1,6 @@
 import type fastJsonType from "fast-json-stringify";
 import { ResponseValidationError } from "../errors.js";
+import { generate } from "../internal/generate.js";
 import { lazy } from "../internal/lazy.js";
 import {
   exactJSONSchema,
@@ -153,7 +154,7 @@ function compileShape(value: unknown, json: string | undefined): Shape | undefin
     const prefix = JSON.stringify(`${i === 0 ? "{" : ","}${JSON.stringify(key)}:`);
     return `x = flat(v[${JSON.stringify(key)}]); if (x === undefined) return undefined; s += ${prefix} + x;`;
   });
-  const body = `"use strict"; return function shape(v) {
+  const body = `return function shape(v) {
     let i = 0;
     for (const k in v) if (k !== keys[i++]) return undefined;
     if (i !== ${keys.length}) return undefined;
@@ -161,12 +162,7 @@ function compileShape(value: unknown, json: string | undefined): Shape | undefin
     ${steps.join("\n    ")}
     return s + "}";
   };`;
-  let shape: Shape;
-  try {
-    shape = new Function("keys", "flat", body)(keys, flat) as Shape;
-  } catch {
-    // Code generation is off (`--disallow-code-generation-from-strings`): `JSON.stringify` it is.
-    return undefined;
-  }
-  return shape(value) === json ? shape : undefined;
+  // Without code generation, `JSON.stringify` it is.
+  const shape = generate<Shape>(["keys", "flat"], body, [keys, flat]);
+  return shape && shape(value) === json ? shape : undefined;
 }

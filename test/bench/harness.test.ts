@@ -1,8 +1,9 @@
 // The benchmark harness's own behaviour: how it reads its settings and how it asks a server
 // whether it is up (no timing).
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, test } from "vitest";
 import {
   countFromEnv,
@@ -116,8 +117,6 @@ describe("the readiness probe", () => {
 
 describe("Vial's own time per request (bench/run.sh own)", () => {
   test("drives the bench's Vial app in process and prints a time per GET workload", async () => {
-    const { execFile } = await import("node:child_process");
-    const { promisify } = await import("node:util");
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--import", "tsx", "--conditions=vial-src", "bench/harness/own.ts"],

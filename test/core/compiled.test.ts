@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { App, z } from "vial";
 import { describe, expect, test } from "vitest";
+import { generate } from "../../src/internal/generate.js";
 import { clientsFor, TRANSPORTS } from "../helpers.js";
 
 // Vial compiles per route at startup: the reading of each input group's fields, and the JSON
@@ -83,6 +84,11 @@ test("repeated headers fill an array field; a single-valued one takes the last",
   } finally {
     server.close();
   }
+});
+
+test("generated code with a mistake in it is an error, not a silent fallback", () => {
+  expect(generate<() => number>(["n"], "return () => n + 1;", [1])?.()).toBe(2);
+  expect(() => generate([], "return (", [])).toThrow(SyntaxError);
 });
 
 describe("without code generation from strings", () => {
