@@ -63,7 +63,9 @@ function settle(
       error.type !== "extra_forbidden"
     ) {
       const field = group.fields!.find((f) => f.wire === error.loc[1] || f.name === error.loc[1]);
-      if (field && raw[field.wire] !== undefined) error.input = raw[field.wire];
+      if (field && Object.hasOwn(raw, field.wire) && raw[field.wire] !== undefined) {
+        error.input = raw[field.wire];
+      }
     }
     errors.push(error);
   }

@@ -162,8 +162,9 @@ function compileGroup(
  * per field: a property added under a name known in advance is a cached step for V8, one added
  * under a name read from an array is a lookup on every request (about a tenth of a `params`
  * request's time in Vial's own code). Names are embedded as JSON string literals, so no field
- * name can change the code. `out` has no prototype, so an absent field named `constructor` or
- * `toString` reads as absent and even `__proto__` is a plain key. Without code generation the
+ * name can change the code. `out` has no prototype, so even `__proto__` is a plain key; a name
+ * that `Object.prototype` has (`constructor`) is read from the bag only as its own property, so
+ * that absent is absent in node's header records too. Without code generation the
  * same steps run as a loop.
  */
 function compileCollect(fields: readonly Field[], passUndeclared: boolean): Collect {
@@ -177,7 +178,12 @@ function compileCollect(fields: readonly Field[], passUndeclared: boolean): Coll
     : () => nullRecord<Record<string, unknown>>();
   const steps = fields.map((field, i) => {
     const wire = JSON.stringify(field.wire);
-    const raw = field.array ? `(distinct ? distinct[${wire}] : bag[${wire}])` : `bag[${wire}]`;
+    // Node's header records have `Object.prototype`: a name found there is read only if its own.
+    const read = (from: string) =>
+      field.wire in Object.prototype
+        ? `(Object.hasOwn(${from}, ${wire}) ? ${from}[${wire}] : undefined)`
+        : `${from}[${wire}]`;
+    const raw = field.array ? `(distinct ? ${read("distinct")} : ${read("bag")})` : read("bag");
     return `v = c${i}(${raw}); if (v !== undefined) out[${JSON.stringify(field.name)}] = v;`;
   });
   const compiled = generate<Collect>(
@@ -190,9 +196,8 @@ function compileCollect(fields: readonly Field[], passUndeclared: boolean): Coll
     ((bag, distinct) => {
       const out = begin(bag);
       for (const field of fields) {
-        const value = field.coerce(
-          field.array && distinct ? distinct[field.wire] : bag[field.wire],
-        );
+        const from = field.array && distinct ? distinct : bag;
+        const value = field.coerce(Object.hasOwn(from, field.wire) ? from[field.wire] : undefined);
         if (value !== undefined) out[field.name] = value;
       }
       return out;

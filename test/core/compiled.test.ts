@@ -29,6 +29,37 @@ describe.each(TRANSPORTS)("compiled input readers (%s)", (transport) => {
     expect((await client(app).get("/q?x%20y=1")).json()).toEqual({ "x y": "1" });
   });
 
+  test("a header or cookie named like an Object.prototype property is absent when not sent", async () => {
+    const app = new App();
+    app.get("/h", { headers: { constructor: z.string() } }, ({ headers }) => headers);
+    app.get(
+      "/hl",
+      { headers: { constructor: z.array(z.string()).optional() } },
+      ({ headers }) => headers,
+    );
+    app.get("/c", { cookies: { constructor: z.string() } }, ({ cookies }) => cookies);
+    const c = client(app);
+    const missing = await c.get("/h");
+    expect(missing.status).toBe(422);
+    expect(missing.json().detail).toEqual([
+      { type: "missing", loc: ["header", "constructor"], msg: "Field required", input: null },
+    ]);
+    expect((await c.get("/h", { headers: { constructor: "x" } })).json()).toEqual({
+      constructor: "x",
+    });
+    const list = await c.get("/hl");
+    expect([list.status, list.json()]).toEqual([200, {}]);
+    expect((await c.get("/hl", { headers: { constructor: "a" } })).json()).toEqual({
+      constructor: ["a"],
+    });
+    const cookie = await c.get("/c");
+    expect(cookie.status).toBe(422);
+    expect(cookie.json().detail[0].loc).toEqual(["cookie", "constructor"]);
+    expect((await c.get("/c", { headers: { cookie: "constructor=y" } })).json()).toEqual({
+      constructor: "y",
+    });
+  });
+
   test("a route's results of one shape and of others are all written as JSON.stringify writes them", async () => {
     const app = new App();
     let n = 0;
