@@ -1,6 +1,6 @@
 import { ExchangeView } from "../context.js";
 import type { Exchange, OpenGenerator } from "../exchange.js";
-import { extract, type InputGroup, rawValues } from "../request/inputs.js";
+import { extract, type InputGroup, ownValue, rawValues } from "../request/inputs.js";
 import type { ValidationErrorItem } from "../validation/errors.js";
 import type { Outcome } from "../validation/validator.js";
 import type { Plan } from "./analyse.js";
@@ -63,9 +63,8 @@ function settle(
       error.type !== "extra_forbidden"
     ) {
       const field = group.fields!.find((f) => f.wire === error.loc[1] || f.name === error.loc[1]);
-      if (field && Object.hasOwn(raw, field.wire) && raw[field.wire] !== undefined) {
-        error.input = raw[field.wire];
-      }
+      const input = field && ownValue(raw, field.wire);
+      if (input !== undefined) error.input = input;
     }
     errors.push(error);
   }

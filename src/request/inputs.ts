@@ -178,26 +178,22 @@ function compileCollect(fields: readonly Field[], passUndeclared: boolean): Coll
     : () => nullRecord<Record<string, unknown>>();
   const steps = fields.map((field, i) => {
     const wire = JSON.stringify(field.wire);
-    // Node's header records have `Object.prototype`: a name found there is read only if its own.
     const read = (from: string) =>
-      field.wire in Object.prototype
-        ? `(Object.hasOwn(${from}, ${wire}) ? ${from}[${wire}] : undefined)`
-        : `${from}[${wire}]`;
+      field.wire in Object.prototype ? `own(${from}, ${wire})` : `${from}[${wire}]`;
     const raw = field.array ? `(distinct ? ${read("distinct")} : ${read("bag")})` : read("bag");
     return `v = c${i}(${raw}); if (v !== undefined) out[${JSON.stringify(field.name)}] = v;`;
   });
   const compiled = generate<Collect>(
-    ["begin", ...fields.map((_, i) => `c${i}`)],
+    ["begin", "own", ...fields.map((_, i) => `c${i}`)],
     `return function collect(bag, distinct) { const out = begin(bag); let v; ${steps.join(" ")} return out; };`,
-    [begin, ...fields.map((field) => field.coerce)],
+    [begin, ownValue, ...fields.map((field) => field.coerce)],
   );
   return (
     compiled ??
     ((bag, distinct) => {
       const out = begin(bag);
       for (const field of fields) {
-        const from = field.array && distinct ? distinct : bag;
-        const value = field.coerce(Object.hasOwn(from, field.wire) ? from[field.wire] : undefined);
+        const value = field.coerce(ownValue(field.array && distinct ? distinct : bag, field.wire));
         if (value !== undefined) out[field.name] = value;
       }
       return out;
@@ -212,6 +208,14 @@ function wireNamer(
   if (key === "headers") return (name) => name.toLowerCase().replaceAll("_", "-");
   if (key === "params") return (name) => pathNames?.get(name) ?? name;
   return (name) => name;
+}
+
+/**
+ * The raw value under a wire name, only if the record holds it itself: node's header record has
+ * `Object.prototype`, whose `constructor` is no header the client sent.
+ */
+export function ownValue(bag: Record<string, any>, wire: string): any {
+  return Object.hasOwn(bag, wire) ? bag[wire] : undefined;
 }
 
 /** Reads, converts and collects the raw values of one group for its validator. */

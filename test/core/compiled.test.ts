@@ -132,9 +132,11 @@ describe("without code generation from strings", () => {
       const app = new App();
       app.get("/q", { query: { n: z.int(), tag: z.array(z.string()).optional() } },
         ({ query }) => ({ n: query.n, tags: query.tag ?? [], ok: true }));
+      app.get("/h", { headers: { constructor: z.array(z.string()).optional() } },
+        ({ headers }) => headers);
       const client = new TestClient(app);
       const out = [];
-      for (const url of ["/q?n=1&tag=a&tag=b", "/q?n=2", "/q?n=x"]) {
+      for (const url of ["/q?n=1&tag=a&tag=b", "/q?n=2", "/q?n=x", "/h"]) {
         const res = await client.get(url);
         out.push([res.status, res.json()]);
       }
@@ -154,7 +156,7 @@ describe("without code generation from strings", () => {
       ],
       { cwd: process.cwd() },
     );
-    const [first, second, third] = JSON.parse(stdout);
+    const [first, second, third, header] = JSON.parse(stdout);
     expect(first).toEqual([200, { n: 1, tags: ["a", "b"], ok: true }]);
     expect(second).toEqual([200, { n: 2, tags: [], ok: true }]);
     expect(third[0]).toBe(422);
@@ -163,5 +165,7 @@ describe("without code generation from strings", () => {
       loc: ["query", "n"],
       input: "x",
     });
+    // A header named like an Object.prototype property, not sent, is absent in the loop too.
+    expect(header).toEqual([200, {}]);
   });
 });
